@@ -1,0 +1,92 @@
+import type { ErrorCode } from './errors';
+import type { MembershipStatus, WorkspaceRole } from './roles';
+
+/** Header an API client sends to pick which of its workspaces a request acts on. */
+export const WORKSPACE_HEADER = 'x-workspace-id';
+/** Name of the httpOnly cookie that carries the login session. */
+export const SESSION_COOKIE = 'sb_session';
+/** Header carrying the request correlation id, echoed on every response. */
+export const REQUEST_ID_HEADER = 'x-request-id';
+
+export interface LoginRequest {
+  email: string;
+  password: string;
+}
+
+export interface UserView {
+  id: number;
+  email: string;
+  name: string;
+  is_platform_admin: boolean;
+}
+
+export interface WorkspaceMembershipView {
+  id: number;
+  uuid: string;
+  name: string;
+  role: WorkspaceRole;
+}
+
+/** Answer of `POST /api/auth/login` and `GET /api/auth/me`. */
+export interface SessionView {
+  user: UserView;
+  workspaces: WorkspaceMembershipView[];
+  /** The workspace used when a request names none; null when the user belongs to none. */
+  current_workspace_id: number | null;
+  /** Bearer token for non-browser clients; browsers use the httpOnly cookie instead. */
+  token?: string;
+  expires_at: string;
+}
+
+export interface SwitchWorkspaceRequest {
+  workspace_id: number;
+}
+
+export interface WorkspaceView {
+  id: number;
+  uuid: string;
+  name: string;
+  identifier: string;
+  timezone: string;
+  created_at: string;
+}
+
+export interface MemberView {
+  uuid: string;
+  user_id: number;
+  email: string;
+  name: string;
+  role: WorkspaceRole;
+  status: MembershipStatus;
+}
+
+export interface ContactView {
+  uuid: string;
+  first_name: string | null;
+  last_name: string | null;
+  phone: string | null;
+  email: string | null;
+  created_at: string;
+}
+
+export interface Page<T> {
+  data: T[];
+  /** Opaque cursor for the next page; null on the last page. */
+  next_cursor: string | null;
+}
+
+export type HealthState = 'up' | 'down';
+export interface HealthCheck {
+  status: HealthState;
+  latency_ms?: number;
+  driver?: string;
+  error?: string;
+}
+export interface HealthView {
+  status: 'ok' | 'degraded';
+  version: string;
+  uptime_s: number;
+  checks: Record<string, HealthCheck>;
+}
+
+export type { ErrorCode };

@@ -1,0 +1,7 @@
+// Browser-safe entry: names and shapes only. Node-only helpers are in `@switchboard/contracts/node`.
+export * from './acks';
+export * from './api';
+export * from './errors';
+export * from './roles';
+export * from './session-status';
+export * from './settings';
