@@ -1,0 +1,12 @@
+import { createPinia } from 'pinia';
+import { createApp } from 'vue';
+import App from './App.vue';
+import { useI18n } from './i18n/use-i18n';
+import { createAppRouter } from './router';
+import './styles/main.css';
+
+const app = createApp(App);
+app.use(createPinia());
+app.use(createAppRouter());
+document.documentElement.lang = useI18n().locale.value;
+app.mount('#app');

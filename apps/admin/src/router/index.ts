@@ -1,0 +1,100 @@
+import type { WorkspaceRole } from '@switchboard/contracts';
+import { createRouter, createWebHistory, type Router, type RouteRecordRaw } from 'vue-router';
+import { onSessionExpired } from '@/api/http';
+import AppLayout from '@/components/AppLayout.vue';
+import { t, type MessageKey } from '@/i18n/use-i18n';
+import { useSessionStore } from '@/stores/use-session-store';
+import LoginPage from '@/views/LoginPage.vue';
+import MembersPage from '@/views/MembersPage.vue';
+import NotFoundPage from '@/views/NotFoundPage.vue';
+import OverviewPage from '@/views/OverviewPage.vue';
+import { canOpen, safeRedirect } from './access';
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    /** Reachable without signing in. */
+    public?: boolean;
+    /** Lowest workspace role that may open the page; lower roles neither see nor reach it. */
+    minRole?: WorkspaceRole;
+    /** Page title, also the side-nav label when `nav` is set. */
+    titleKey?: MessageKey;
+    /** Listed in the side nav. */
+    nav?: boolean;
+  }
+}
+
+const routes: RouteRecordRaw[] = [
+  {
+    path: '/login',
+    name: 'login',
+    component: LoginPage,
+    meta: { public: true, titleKey: 'login.title' },
+  },
+  {
+    path: '/',
+    component: AppLayout,
+    children: [
+      {
+        path: '',
+        name: 'overview',
+        component: OverviewPage,
+        meta: { titleKey: 'nav.overview', nav: true },
+      },
+      {
+        path: 'members',
+        name: 'members',
+        component: MembersPage,
+        meta: { titleKey: 'nav.members', nav: true, minRole: 'agent' },
+      },
+      {
+        path: ':pathMatch(.*)*',
+        name: 'not-found',
+        component: NotFoundPage,
+        meta: { titleKey: 'notFound.title' },
+      },
+    ],
+  },
+];
+
+function installGuards(router: Router): void {
+  router.beforeEach(async (to) => {
+    const session = useSessionStore();
+    await session.load();
+
+    if (to.meta.public) {
+      if (to.name === 'login' && session.isAuthenticated) {
+        return safeRedirect(to.query.redirect) ?? { name: 'overview' };
+      }
+      return true;
+    }
+    if (!session.isAuthenticated) {
+      return { name: 'login', query: { redirect: to.fullPath } };
+    }
+    if (!canOpen(to)) return { name: 'overview' };
+    return true;
+  });
+
+  router.afterEach((to) => {
+    const page = to.meta.titleKey ? t(to.meta.titleKey) : null;
+    document.title = page ? t('app.documentTitle', { page }) : t('app.name');
+  });
+
+  onSessionExpired(() => {
+    const session = useSessionStore();
+    // Before the first load the guard itself decides where a signed-out user goes.
+    if (!session.isAuthenticated) return;
+    session.expire();
+    const current = router.currentRoute.value;
+    if (current.meta.public) return;
+    void router.replace({ name: 'login', query: { redirect: current.fullPath, expired: '1' } });
+  });
+}
+
+export function createAppRouter(): Router {
+  const router = createRouter({
+    history: createWebHistory(import.meta.env.BASE_URL),
+    routes,
+  });
+  installGuards(router);
+  return router;
+}

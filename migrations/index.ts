@@ -1,0 +1,34 @@
+import { CreateSchemaNotes1764000000000 } from './1764000000000-CreateSchemaNotes';
+import { AdoptBlazzCoreTables1764000100000 } from './1764000100000-AdoptBlazzCoreTables';
+import { CreateAuthSessions1764000200000 } from './1764000200000-CreateAuthSessions';
+import { CreateWhatsappSessions1764000300000 } from './1764000300000-CreateWhatsappSessions';
+import { LinkMessagesToWhatsappSessions1764000400000 } from './1764000400000-LinkMessagesToWhatsappSessions';
+import { moveMetaCredentialsMigration } from './1764000500000-MoveMetaCredentialsToSessions';
+import { addPlanWhatsappNumberLimitMigration } from './1764000600000-AddPlanWhatsappNumberLimit';
+import { SeedBroadcastSettings1764000700000 } from './1764000700000-SeedBroadcastSettings';
+import type { MigrationClass, MigrationContext } from './migration-context';
+
+export type { MigrationClass, MigrationContext } from './migration-context';
+export { BLAZZ_CORE_TABLES } from './1764000100000-AdoptBlazzCoreTables';
+export {
+  META_CREDENTIAL_KEYS,
+  META_MIGRATED_FROM,
+} from './1764000500000-MoveMetaCredentialsToSessions';
+export { SCHEMA_NOTES_TABLE } from './schema-helpers';
+
+/**
+ * Switchboard's migrations, oldest first. Pass the result as the DataSource's `migrations`; the
+ * classes that need the context (a SecretBox, a report sink) close over it.
+ */
+export function buildMigrations(ctx: MigrationContext): MigrationClass[] {
+  return [
+    CreateSchemaNotes1764000000000,
+    AdoptBlazzCoreTables1764000100000,
+    CreateAuthSessions1764000200000,
+    CreateWhatsappSessions1764000300000,
+    LinkMessagesToWhatsappSessions1764000400000,
+    moveMetaCredentialsMigration(ctx),
+    addPlanWhatsappNumberLimitMigration(ctx),
+    SeedBroadcastSettings1764000700000,
+  ];
+}
