@@ -1,4 +1,3 @@
-import type { ErrorCode } from './errors';
 import type { MembershipStatus, WorkspaceRole } from './roles';
 
 /** Header an API client sends to pick which of its workspaces a request acts on. */
@@ -88,5 +87,3 @@ export interface HealthView {
   uptime_s: number;
   checks: Record<string, HealthCheck>;
 }
-
-export type { ErrorCode };

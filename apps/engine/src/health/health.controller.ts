@@ -1,0 +1,28 @@
+import { Controller, Get, Inject } from '@nestjs/common';
+import type { EngineConfig } from '../engine-config';
+import { ENGINE_CONFIG } from '../engine.tokens';
+
+export interface EngineHealth {
+  status: 'ok';
+  engine_id: string;
+  uptime_s: number;
+  sessions: { total: number };
+  memory: { rss_mb: number; heap_used_mb: number };
+}
+
+@Controller()
+export class HealthController {
+  constructor(@Inject(ENGINE_CONFIG) private readonly config: EngineConfig) {}
+
+  @Get('health')
+  health(): EngineHealth {
+    const memory = process.memoryUsage();
+    return {
+      status: 'ok',
+      engine_id: this.config.engineId,
+      uptime_s: Math.round(process.uptime()),
+      sessions: { total: 0 },
+      memory: { rss_mb: Math.round(memory.rss / 1_048_576), heap_used_mb: Math.round(memory.heapUsed / 1_048_576) },
+    };
+  }
+}

@@ -1,0 +1,16 @@
+import { toE164 } from './phone-number';
+
+describe('toE164', () => {
+  it.each([
+    ['+62 812-3456-7890', '+6281234567890'],
+    ['6281234567890', '+6281234567890'],
+    ['0062 812 3456 7890', '+6281234567890'],
+    ['(+1) 415.555.0100', '+14155550100'],
+  ])('normalises %s', (input, expected) => {
+    expect(toE164(input)).toBe(expected);
+  });
+
+  it.each(['', '123', '+0812345678', 'abc12345678', '+1234567890123456'])('rejects %s', (input) => {
+    expect(toE164(input)).toBeNull();
+  });
+});

@@ -1,0 +1,41 @@
+import { Column, CreateDateColumn, DeleteDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+
+/** Blazz's `users` table; `role = 'admin'` marks a platform super admin. */
+@Entity('users')
+export class User {
+  @PrimaryGeneratedColumn()
+  id!: number;
+
+  @Column({ name: 'first_name', type: 'varchar' })
+  firstName!: string;
+
+  @Column({ name: 'last_name', type: 'varchar', nullable: true })
+  lastName!: string | null;
+
+  @Column({ type: 'varchar' })
+  email!: string;
+
+  /** bcrypt hash; Laravel's `$2y$` hashes are accepted as they are. */
+  @Column({ type: 'varchar', nullable: true, select: false })
+  password!: string | null;
+
+  @Column({ type: 'varchar', default: 'user' })
+  role!: string;
+
+  /** 1 = active, as Blazz writes it. */
+  @Column({ type: 'int', default: 1 })
+  status!: number;
+
+  @CreateDateColumn({ name: 'created_at', type: 'datetime' })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'datetime' })
+  updatedAt!: Date;
+
+  @DeleteDateColumn({ name: 'deleted_at', type: 'datetime' })
+  deletedAt!: Date | null;
+
+  get displayName(): string {
+    return [this.firstName, this.lastName].filter(Boolean).join(' ');
+  }
+}

@@ -1,0 +1,37 @@
+// `npm test`: the whole jest suite against the configured backends, then one summary line.
+// Without TEST_DATABASE_URL / TEST_REDIS_URL it runs on the embedded default (SQLite, local drivers).
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { ensureInstalled, run } from './ensure-install.mjs';
+
+ensureInstalled();
+if (!existsSync('apps/admin/dist/index.html')) run('npm', ['run', '--silent', 'build:admin']);
+
+const backend = process.env.TEST_DATABASE_URL ? 'MariaDB/MySQL' : 'SQLite';
+const drivers = process.env.TEST_REDIS_URL ? 'Redis' : 'local';
+console.log(`Running the test suite on ${backend} with ${drivers} drivers`);
+
+const dir = mkdtempSync(join(tmpdir(), 'sb-jest-'));
+const out = join(dir, 'results.json');
+const jest = spawnSync(
+  process.execPath,
+  ['node_modules/jest/bin/jest.js', '--ci', '--json', `--outputFile=${out}`, ...process.argv.slice(2)],
+  { stdio: 'inherit', env: process.env },
+);
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+if (existsSync(out)) {
+  const results = JSON.parse(readFileSync(out, 'utf8'));
+  passed = results.numPassedTests;
+  failed = results.numFailedTests + results.numRuntimeErrorTestSuites;
+  skipped = results.numPendingTests + results.numTodoTests;
+} else {
+  failed = 1;
+}
+rmSync(dir, { recursive: true, force: true });
+if (jest.status !== 0 && failed === 0) failed = 1;
+console.log(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
+process.exit(failed > 0 || jest.status !== 0 ? 1 : 0);
