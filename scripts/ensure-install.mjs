@@ -3,7 +3,11 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
 export function ensureInstalled() {
-  if (existsSync('node_modules/.package-lock.json') && existsSync('node_modules/better-sqlite3/build/Release')) return;
+  if (
+    existsSync('node_modules/.package-lock.json') &&
+    existsSync('node_modules/better-sqlite3/build/Release')
+  )
+    return;
   console.log('Installing dependencies (npm ci; better-sqlite3 compiles once, about a minute)…');
   const result = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], {
     stdio: 'inherit',

@@ -17,7 +17,13 @@ const dir = mkdtempSync(join(tmpdir(), 'sb-jest-'));
 const out = join(dir, 'results.json');
 const jest = spawnSync(
   process.execPath,
-  ['node_modules/jest/bin/jest.js', '--ci', '--json', `--outputFile=${out}`, ...process.argv.slice(2)],
+  [
+    'node_modules/jest/bin/jest.js',
+    '--ci',
+    '--json',
+    `--outputFile=${out}`,
+    ...process.argv.slice(2),
+  ],
   { stdio: 'inherit', env: process.env },
 );
 let passed = 0;

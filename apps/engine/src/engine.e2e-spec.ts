@@ -9,7 +9,9 @@ describe('engine', () => {
 
   beforeAll(async () => {
     const config = loadEngineConfig({ ENGINE_SECRET: 's'.repeat(32), ENGINE_ID: 'engine-test' });
-    const moduleRef = await Test.createTestingModule({ imports: [EngineModule.forRoot(config)] }).compile();
+    const moduleRef = await Test.createTestingModule({
+      imports: [EngineModule.forRoot(config)],
+    }).compile();
     app = moduleRef.createNestApplication({ logger: false });
     await app.init();
   });
@@ -18,7 +20,11 @@ describe('engine', () => {
 
   it('boots and answers health with its id and memory', async () => {
     const res = await request(app.getHttpServer()).get('/health').expect(200);
-    expect(res.body).toMatchObject({ status: 'ok', engine_id: 'engine-test', sessions: { total: 0 } });
+    expect(res.body).toMatchObject({
+      status: 'ok',
+      engine_id: 'engine-test',
+      sessions: { total: 0 },
+    });
     expect(res.body.memory.rss_mb).toBeGreaterThan(0);
   });
 

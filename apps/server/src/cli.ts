@@ -30,7 +30,9 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return command ? 0 : 2;
   }
-  const config = loadConfig(withLocalSecrets(process.env), { adminDistDir: resolve('apps/admin/dist') });
+  const config = loadConfig(withLocalSecrets(process.env), {
+    adminDistDir: resolve('apps/admin/dist'),
+  });
   const dataSource = await openDataSource(config);
   try {
     switch (command) {
@@ -80,11 +82,22 @@ async function createAdmin(dataSource: DataSource, args: Args): Promise<number> 
   const hash = await new PasswordHasher().hash(password);
   const existing = await users.findOne({ where: { email } });
   if (existing) {
-    await users.update({ id: existing.id }, { role: PLATFORM_ADMIN_ROLE, password: hash, status: 1 });
+    await users.update(
+      { id: existing.id },
+      { role: PLATFORM_ADMIN_ROLE, password: hash, status: 1 },
+    );
     say(`${email} is now a platform admin; its password was reset`);
   } else {
     const name = typeof args.name === 'string' ? args.name : 'Admin';
-    await users.save(users.create({ email, password: hash, firstName: name, role: PLATFORM_ADMIN_ROLE, status: 1 }));
+    await users.save(
+      users.create({
+        email,
+        password: hash,
+        firstName: name,
+        role: PLATFORM_ADMIN_ROLE,
+        status: 1,
+      }),
+    );
     say(`created platform admin ${email}`);
   }
   if (!given) say(`password (shown once): ${password}`);
@@ -125,7 +138,11 @@ function say(text: string): void {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    process.stderr.write(error instanceof ConfigError ? `${error.message}\n` : `${(error as Error).stack ?? String(error)}\n`);
+    process.stderr.write(
+      error instanceof ConfigError
+        ? `${error.message}\n`
+        : `${(error as Error).stack ?? String(error)}\n`,
+    );
     process.exit(1);
   },
 );

@@ -14,7 +14,10 @@ import { PinoNestLogger } from './logging/logger';
 import { requestLogging } from './logging/request-logging';
 
 /** Builds the configured HTTP application; `main.ts` listens on it, tests drive it in-process. */
-export async function createApp(config: AppConfig, logger: Logger): Promise<NestExpressApplication> {
+export async function createApp(
+  config: AppConfig,
+  logger: Logger,
+): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, logger), {
     logger: new PinoNestLogger(logger),
     bodyParser: false,
@@ -30,7 +33,12 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<Nest
 
   const document = SwaggerModule.createDocument(
     app,
-    new DocumentBuilder().setTitle('Switchboard API').setVersion('0.1.0').addCookieAuth('sb_session').addBearerAuth().build(),
+    new DocumentBuilder()
+      .setTitle('Switchboard API')
+      .setVersion('0.1.0')
+      .addCookieAuth('sb_session')
+      .addBearerAuth()
+      .build(),
   );
   SwaggerModule.setup('api/docs', app, document);
   serveAdmin(app.getHttpAdapter().getInstance(), config.adminDistDir);

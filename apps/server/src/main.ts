@@ -13,13 +13,20 @@ async function main(): Promise<void> {
   const logger = createRootLogger(config.logLevel, { service: 'server' });
   const app = await createApp(config, logger);
   await app.listen(config.port, config.host);
-  logger.info({ url: config.publicUrl, database: config.database.kind, redis: Boolean(config.redisUrl) }, 'switchboard listening');
+  logger.info(
+    { url: config.publicUrl, database: config.database.kind, redis: Boolean(config.redisUrl) },
+    'switchboard listening',
+  );
 
   const lines = [`Switchboard is running at ${config.publicUrl}`];
   const admin = app.get(FirstRunService).firstAdmin();
   if (admin) {
     lines.push(`First admin login: ${admin.email}`);
-    lines.push(admin.generatedPassword ? `Password (shown once, change it): ${admin.generatedPassword}` : 'Password: the ADMIN_PASSWORD you set');
+    lines.push(
+      admin.generatedPassword
+        ? `Password (shown once, change it): ${admin.generatedPassword}`
+        : 'Password: the ADMIN_PASSWORD you set',
+    );
   }
   process.stdout.write(`\n${lines.map((l) => `  ${l}`).join('\n')}\n\n`);
 }
@@ -28,7 +35,9 @@ main().catch((error: unknown) => {
   if (error instanceof ConfigError) {
     process.stderr.write(`${error.message}\n`);
   } else {
-    process.stderr.write(`Switchboard failed to start: ${(error as Error).stack ?? String(error)}\n`);
+    process.stderr.write(
+      `Switchboard failed to start: ${(error as Error).stack ?? String(error)}\n`,
+    );
   }
   process.exit(1);
 });

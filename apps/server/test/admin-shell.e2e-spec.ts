@@ -5,7 +5,8 @@ import { ADMIN_EMAIL, ADMIN_PASSWORD, loginToken, startTestApp, type TestApp } f
 
 const CHROMIUM = '/usr/bin/chromium';
 const describeWithBrowser = existsSync(CHROMIUM) ? describe : describe.skip;
-if (!existsSync(CHROMIUM)) console.warn(`admin shell browser tests skipped: no ${CHROMIUM} (apt-get install chromium)`);
+if (!existsSync(CHROMIUM))
+  console.warn(`admin shell browser tests skipped: no ${CHROMIUM} (apt-get install chromium)`);
 
 /** The built admin SPA, served by the real server, driven in real Chromium. */
 describeWithBrowser('admin shell in the browser', () => {
@@ -19,10 +20,21 @@ describeWithBrowser('admin shell in the browser', () => {
     await t.app.listen(0, '127.0.0.1');
     baseUrl = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
     const token = await loginToken(t, ADMIN_EMAIL, ADMIN_PASSWORD);
-    await t.http().post('/api/workspaces').set({ authorization: `Bearer ${token}` }).send({ name: 'Second shop' }).expect(201);
+    await t
+      .http()
+      .post('/api/workspaces')
+      .set({ authorization: `Bearer ${token}` })
+      .send({ name: 'Second shop' })
+      .expect(201);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+      ],
     });
     page = await browser.newPage();
   });

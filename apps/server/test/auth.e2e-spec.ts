@@ -10,15 +10,27 @@ describe('login, sessions and first run', () => {
   afterAll(() => t.close());
 
   it('created the first platform admin and their workspace on the empty database', async () => {
-    const res = await t.http().post('/api/auth/login').send({ email: ADMIN_EMAIL, password: ADMIN_PASSWORD }).expect(200);
+    const res = await t
+      .http()
+      .post('/api/auth/login')
+      .send({ email: ADMIN_EMAIL, password: ADMIN_PASSWORD })
+      .expect(200);
     expect(res.body.user).toMatchObject({ email: ADMIN_EMAIL, is_platform_admin: true });
-    expect(res.body.workspaces).toEqual([expect.objectContaining({ name: 'My workspace', role: 'owner' })]);
+    expect(res.body.workspaces).toEqual([
+      expect.objectContaining({ name: 'My workspace', role: 'owner' }),
+    ]);
     expect(res.body.current_workspace_id).toBe(res.body.workspaces[0].id);
   });
 
   it('sets an httpOnly session cookie that authenticates the browser, and logout ends it', async () => {
-    const res = await t.http().post('/api/auth/login').send({ email: ADMIN_EMAIL.toUpperCase(), password: ADMIN_PASSWORD }).expect(200);
-    const cookie = ([] as string[]).concat(res.headers['set-cookie'] ?? []).find((c) => c.startsWith(`${SESSION_COOKIE}=`))!;
+    const res = await t
+      .http()
+      .post('/api/auth/login')
+      .send({ email: ADMIN_EMAIL.toUpperCase(), password: ADMIN_PASSWORD })
+      .expect(200);
+    const cookie = ([] as string[])
+      .concat(res.headers['set-cookie'] ?? [])
+      .find((c) => c.startsWith(`${SESSION_COOKIE}=`))!;
     expect(cookie).toMatch(/HttpOnly/i);
     expect(cookie).toMatch(/SameSite=Lax/i);
     const pair = cookie.split(';')[0]!;
@@ -28,8 +40,14 @@ describe('login, sessions and first run', () => {
   });
 
   it('gives the same answer for an unknown email and a wrong password', async () => {
-    const wrong = await t.http().post('/api/auth/login').send({ email: ADMIN_EMAIL, password: 'nope-nope' });
-    const unknown = await t.http().post('/api/auth/login').send({ email: 'ghost@example.com', password: 'nope-nope' });
+    const wrong = await t
+      .http()
+      .post('/api/auth/login')
+      .send({ email: ADMIN_EMAIL, password: 'nope-nope' });
+    const unknown = await t
+      .http()
+      .post('/api/auth/login')
+      .send({ email: 'ghost@example.com', password: 'nope-nope' });
     expect(wrong.status).toBe(401);
     expect(unknown.status).toBe(401);
     expect(wrong.body).toEqual(unknown.body);
@@ -37,7 +55,11 @@ describe('login, sessions and first run', () => {
   });
 
   it('rate-limits repeated attempts on one account with 429', async () => {
-    const attempt = () => t.http().post('/api/auth/login').send({ email: 'victim@example.com', password: 'guess-guess' });
+    const attempt = () =>
+      t
+        .http()
+        .post('/api/auth/login')
+        .send({ email: 'victim@example.com', password: 'guess-guess' });
     const statuses: number[] = [];
     for (let i = 0; i < 7; i += 1) statuses.push((await attempt()).status);
     expect(statuses).toEqual([401, 401, 401, 401, 401, 429, 429]);
@@ -46,10 +68,23 @@ describe('login, sessions and first run', () => {
   });
 
   it('switches the current workspace only to one the user belongs to', async () => {
-    const login = await t.http().post('/api/auth/login').send({ email: ADMIN_EMAIL, password: ADMIN_PASSWORD }).expect(200);
+    const login = await t
+      .http()
+      .post('/api/auth/login')
+      .send({ email: ADMIN_EMAIL, password: ADMIN_PASSWORD })
+      .expect(200);
     const auth = { authorization: `Bearer ${login.body.token}` };
-    const second = (await t.http().post('/api/workspaces').set(auth).send({ name: 'Second' }).expect(201)).body;
-    const switched = (await t.http().put('/api/auth/workspace').set(auth).send({ workspace_id: second.id }).expect(200)).body;
+    const second = (
+      await t.http().post('/api/workspaces').set(auth).send({ name: 'Second' }).expect(201)
+    ).body;
+    const switched = (
+      await t
+        .http()
+        .put('/api/auth/workspace')
+        .set(auth)
+        .send({ workspace_id: second.id })
+        .expect(200)
+    ).body;
     expect(switched.current_workspace_id).toBe(second.id);
     const current = (await t.http().get('/api/workspaces/current').set(auth).expect(200)).body;
     expect(current.name).toBe('Second');

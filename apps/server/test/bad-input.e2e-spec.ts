@@ -12,16 +12,29 @@ describe('bad input', () => {
   afterAll(() => t.close());
 
   const contactCount = async () =>
-    ((await t.http().get('/api/contacts?limit=200').set(auth).expect(200)).body.data as unknown[]).length;
+    ((await t.http().get('/api/contacts?limit=200').set(auth).expect(200)).body.data as unknown[])
+      .length;
 
   it('answers malformed JSON with 400 INVALID_JSON', async () => {
-    const res = await t.http().post('/api/contacts').set(auth).set('content-type', 'application/json').send('{"phone": "+62812');
+    const res = await t
+      .http()
+      .post('/api/contacts')
+      .set(auth)
+      .set('content-type', 'application/json')
+      .send('{"phone": "+62812');
     expect(res.status).toBe(400);
-    expect(res.body.error).toEqual({ code: 'INVALID_JSON', message: 'The request body is not valid JSON' });
+    expect(res.body.error).toEqual({
+      code: 'INVALID_JSON',
+      message: 'The request body is not valid JSON',
+    });
   });
 
   it('rejects unknown fields, naming each one', async () => {
-    const res = await t.http().post('/api/contacts').set(auth).send({ phone: '+6281234567890', is_admin: true, colour: 'red' });
+    const res = await t
+      .http()
+      .post('/api/contacts')
+      .set(auth)
+      .send({ phone: '+6281234567890', is_admin: true, colour: 'red' });
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('VALIDATION_FAILED');
     const fields = res.body.error.details.fields.map((f: { field: string }) => f.field).sort();
@@ -30,20 +43,32 @@ describe('bad input', () => {
   });
 
   it('rejects wrong types, naming each bad field', async () => {
-    const res = await t.http().post('/api/contacts').set(auth).send({ phone: 6281234567890, email: 'not-an-email', first_name: ['x'] });
+    const res = await t
+      .http()
+      .post('/api/contacts')
+      .set(auth)
+      .send({ phone: 6281234567890, email: 'not-an-email', first_name: ['x'] });
     expect(res.status).toBe(400);
     const fields = res.body.error.details.fields.map((f: { field: string }) => f.field).sort();
     expect(fields).toEqual(['email', 'first_name', 'phone']);
   });
 
   it('rejects a body that is not an object', async () => {
-    const res = await t.http().post('/api/auth/login').set('content-type', 'application/json').send('["a"]');
+    const res = await t
+      .http()
+      .post('/api/auth/login')
+      .set('content-type', 'application/json')
+      .send('["a"]');
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('VALIDATION_FAILED');
   });
 
   it('rejects an oversize body with 413', async () => {
-    const res = await t.http().post('/api/contacts').set(auth).send({ phone: '+6281234567890', first_name: 'x'.repeat(10_000) });
+    const res = await t
+      .http()
+      .post('/api/contacts')
+      .set(auth)
+      .send({ phone: '+6281234567890', first_name: 'x'.repeat(10_000) });
     expect(res.status).toBe(413);
     expect(res.body.error.code).toBe('PAYLOAD_TOO_LARGE');
     expect(res.body.error.message).toContain('4096');
@@ -55,7 +80,9 @@ describe('bad input', () => {
     expect(phone.body.error.details.fields[0].field).toBe('phone');
     const cursor = await t.http().get('/api/contacts?cursor=!!&limit=0').set(auth);
     expect(cursor.status).toBe(400);
-    expect(cursor.body.error.details.fields.map((f: { field: string }) => f.field)).toContain('limit');
+    expect(cursor.body.error.details.fields.map((f: { field: string }) => f.field)).toContain(
+      'limit',
+    );
   });
 
   it('wrote nothing for any of the rejected requests', async () => {
@@ -63,8 +90,17 @@ describe('bad input', () => {
   });
 
   it('answers a duplicate with 409 and keeps the first', async () => {
-    await t.http().post('/api/contacts').set(auth).send({ first_name: 'One', phone: '+62 812 0000 0001' }).expect(201);
-    const dup = await t.http().post('/api/contacts').set(auth).send({ first_name: 'Two', phone: '6281200000001' });
+    await t
+      .http()
+      .post('/api/contacts')
+      .set(auth)
+      .send({ first_name: 'One', phone: '+62 812 0000 0001' })
+      .expect(201);
+    const dup = await t
+      .http()
+      .post('/api/contacts')
+      .set(auth)
+      .send({ first_name: 'Two', phone: '6281200000001' });
     expect(dup.status).toBe(409);
     expect(dup.body.error.code).toBe('CONFLICT');
     const list = (await t.http().get('/api/contacts').set(auth).expect(200)).body.data;

@@ -21,7 +21,9 @@ describe('health, docs and the admin shell', () => {
 
   it('serves the OpenAPI document', async () => {
     const res = await t.http().get('/api/docs-json').expect(200);
-    expect(Object.keys(res.body.paths)).toEqual(expect.arrayContaining(['/api/auth/login', '/api/contacts', '/api/health']));
+    expect(Object.keys(res.body.paths)).toEqual(
+      expect.arrayContaining(['/api/auth/login', '/api/contacts', '/api/health']),
+    );
   });
 
   it('serves the admin SPA at / with history-mode fallback, but never for the API', async () => {

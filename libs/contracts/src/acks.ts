@@ -2,7 +2,14 @@
  * Delivery status of a message. The order is the order a message moves through;
  * a status only ever moves forward (`failed` is terminal and outside the order).
  */
-export const MESSAGE_STATUSES = ['pending', 'sent', 'delivered', 'read', 'played', 'failed'] as const;
+export const MESSAGE_STATUSES = [
+  'pending',
+  'sent',
+  'delivered',
+  'read',
+  'played',
+  'failed',
+] as const;
 export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
 
 const FORWARD_ORDER: Record<Exclude<MessageStatus, 'failed'>, number> = {

@@ -8,7 +8,12 @@ describe('HMAC request signing', () => {
   it('accepts what signRequest produced', () => {
     const headers = signRequest(secret, body, 'req-1', now);
     expect(
-      verifySignature(secret, { timestamp: headers['x-timestamp'], signature: headers['x-signature'] }, body, now + 10),
+      verifySignature(
+        secret,
+        { timestamp: headers['x-timestamp'], signature: headers['x-signature'] },
+        body,
+        now + 10,
+      ),
     ).toEqual({ ok: true });
   });
 
@@ -31,12 +36,17 @@ describe('HMAC request signing', () => {
       reason: 'stale_timestamp',
     });
     // A millisecond timestamp (Blazz's old bug) is far outside the window, not silently accepted.
-    expect(verifySignature(secret, { timestamp: String(now * 1000), signature: sig }, body, now).ok).toBe(false);
+    expect(
+      verifySignature(secret, { timestamp: String(now * 1000), signature: sig }, body, now).ok,
+    ).toBe(false);
     expect(verifySignature(secret, { timestamp: 'abc', signature: sig }, body, now)).toEqual({
       ok: false,
       reason: 'bad_timestamp',
     });
     expect(verifySignature(secret, { timestamp: ts, signature: 'zz' }, body, now).ok).toBe(false);
-    expect(verifySignature(secret, {}, body, now)).toEqual({ ok: false, reason: 'missing_headers' });
+    expect(verifySignature(secret, {}, body, now)).toEqual({
+      ok: false,
+      reason: 'missing_headers',
+    });
   });
 });

@@ -12,11 +12,12 @@ export const SIGNATURE_HEADERS = {
 
 export const SIGNATURE_WINDOW_SECONDS = 300;
 
-export function computeSignature(secret: string, timestamp: number, rawBody: string | Buffer): string {
-  return createHmac('sha256', secret)
-    .update(`${timestamp}.`)
-    .update(rawBody)
-    .digest('hex');
+export function computeSignature(
+  secret: string,
+  timestamp: number,
+  rawBody: string | Buffer,
+): string {
+  return createHmac('sha256', secret).update(`${timestamp}.`).update(rawBody).digest('hex');
 }
 
 export function signRequest(
@@ -34,7 +35,10 @@ export function signRequest(
 
 export type SignatureCheck =
   | { ok: true }
-  | { ok: false; reason: 'missing_headers' | 'bad_timestamp' | 'stale_timestamp' | 'bad_signature' };
+  | {
+      ok: false;
+      reason: 'missing_headers' | 'bad_timestamp' | 'stale_timestamp' | 'bad_signature';
+    };
 
 export function verifySignature(
   secret: string,

@@ -28,7 +28,8 @@ export async function createTestDatabase(label = 'db'): Promise<TestDatabase> {
       kind: 'sqlite',
       url: `sqlite:${file}`,
       drop: () => {
-        for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(file + suffix, { force: true });
+        for (const suffix of ['', '-wal', '-shm', '-journal'])
+          rmSync(file + suffix, { force: true });
         return Promise.resolve();
       },
     };

@@ -22,7 +22,10 @@ export class HealthController {
       engine_id: this.config.engineId,
       uptime_s: Math.round(process.uptime()),
       sessions: { total: 0 },
-      memory: { rss_mb: Math.round(memory.rss / 1_048_576), heap_used_mb: Math.round(memory.heapUsed / 1_048_576) },
+      memory: {
+        rss_mb: Math.round(memory.rss / 1_048_576),
+        heap_used_mb: Math.round(memory.heapUsed / 1_048_576),
+      },
     };
   }
 }

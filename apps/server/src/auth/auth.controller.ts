@@ -20,7 +20,11 @@ export class AuthController {
   @Public()
   @Post('login')
   @HttpCode(200)
-  async login(@Body() body: LoginDto, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<SessionView> {
+  async login(
+    @Body() body: LoginDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<SessionView> {
     const { token, view } = await this.auth.login(body.email, body.password, {
       ip: req.ip ?? null,
       userAgent: req.headers['user-agent'] ?? null,
@@ -37,7 +41,10 @@ export class AuthController {
 
   @Post('logout')
   @HttpCode(204)
-  async logout(@CurrentAuth() auth: AuthContext, @Res({ passthrough: true }) res: Response): Promise<void> {
+  async logout(
+    @CurrentAuth() auth: AuthContext,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<void> {
     await this.auth.logout(auth);
     res.clearCookie(SESSION_COOKIE, { path: '/' });
   }
@@ -48,7 +55,10 @@ export class AuthController {
   }
 
   @Put('workspace')
-  switchWorkspace(@CurrentAuth() auth: AuthContext, @Body() body: SwitchWorkspaceDto): Promise<SessionView> {
+  switchWorkspace(
+    @CurrentAuth() auth: AuthContext,
+    @Body() body: SwitchWorkspaceDto,
+  ): Promise<SessionView> {
     return this.auth.switchWorkspace(auth, body.workspace_id);
   }
 }

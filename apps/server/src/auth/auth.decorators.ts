@@ -8,10 +8,13 @@ export const PLATFORM_ADMIN_ONLY = Symbol('platformAdminOnly');
 export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(IS_PUBLIC, true);
 
 /** Only platform super admins may call the route. */
-export const PlatformAdminOnly = (): MethodDecorator & ClassDecorator => SetMetadata(PLATFORM_ADMIN_ONLY, true);
+export const PlatformAdminOnly = (): MethodDecorator & ClassDecorator =>
+  SetMetadata(PLATFORM_ADMIN_ONLY, true);
 
-export const CurrentAuth = createParamDecorator((_data: unknown, ctx: ExecutionContext): AuthContext => {
-  const auth = ctx.switchToHttp().getRequest<SwitchboardRequest>().auth;
-  if (!auth) throw new Error('CurrentAuth used on a public route');
-  return auth;
-});
+export const CurrentAuth = createParamDecorator(
+  (_data: unknown, ctx: ExecutionContext): AuthContext => {
+    const auth = ctx.switchToHttp().getRequest<SwitchboardRequest>().auth;
+    if (!auth) throw new Error('CurrentAuth used on a public route');
+    return auth;
+  },
+);

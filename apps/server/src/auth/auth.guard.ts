@@ -23,7 +23,10 @@ export class AuthGuard implements CanActivate {
     const auth = token ? await this.auth.resolve(token) : null;
     if (!auth) throw AppException.unauthenticated();
     request.auth = auth;
-    if (this.reflector.getAllAndOverride<boolean>(PLATFORM_ADMIN_ONLY, targets) && auth.user.role !== PLATFORM_ADMIN_ROLE) {
+    if (
+      this.reflector.getAllAndOverride<boolean>(PLATFORM_ADMIN_ONLY, targets) &&
+      auth.user.role !== PLATFORM_ADMIN_ROLE
+    ) {
       throw AppException.forbidden('Only platform administrators may do this');
     }
     return true;

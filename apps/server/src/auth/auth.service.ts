@@ -5,7 +5,10 @@ import { IsNull, Repository } from 'typeorm';
 import { AppException } from '../common/app.exception';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { COORDINATION_STORE, type CoordinationStore } from '../drivers/coordination/coordination-store.port';
+import {
+  COORDINATION_STORE,
+  type CoordinationStore,
+} from '../drivers/coordination/coordination-store.port';
 import { UsersService } from '../users/users.service';
 import { WorkspacesService } from '../workspaces/workspaces.service';
 import { AuthSession } from './auth-session.entity';
@@ -32,12 +35,21 @@ export class AuthService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async login(email: string, password: string, client: { ip: string | null; userAgent: string | null }): Promise<LoginResult> {
+  async login(
+    email: string,
+    password: string,
+    client: { ip: string | null; userAgent: string | null },
+  ): Promise<LoginResult> {
     await this.throttle(email, client.ip);
     const user = await this.users.findWithPassword(email);
-    const valid = user !== null && user.status === 1 && (await this.hasher.verify(password, user.password));
+    const valid =
+      user !== null && user.status === 1 && (await this.hasher.verify(password, user.password));
     if (!user || !valid) {
-      throw new AppException(HttpStatus.UNAUTHORIZED, ErrorCode.INVALID_CREDENTIALS, 'The email or password is not correct');
+      throw new AppException(
+        HttpStatus.UNAUTHORIZED,
+        ErrorCode.INVALID_CREDENTIALS,
+        'The email or password is not correct',
+      );
     }
     const memberships = await this.workspaces.membershipsOf(user.id);
     const token = newSessionToken();
@@ -58,11 +70,16 @@ export class AuthService {
 
   /** The login behind a token, or null when it is unknown, expired or revoked. */
   async resolve(token: string): Promise<AuthContext | null> {
-    const session = await this.sessions.findOne({ where: { tokenHash: hashSessionToken(token), revokedAt: IsNull() } });
+    const session = await this.sessions.findOne({
+      where: { tokenHash: hashSessionToken(token), revokedAt: IsNull() },
+    });
     if (!session || new Date(session.expiresAt).getTime() <= Date.now()) return null;
     const user = await this.users.findById(session.userId);
     if (!user || user.status !== 1) return null;
-    if (!session.lastUsedAt || Date.now() - new Date(session.lastUsedAt).getTime() > TOUCH_INTERVAL_MS) {
+    if (
+      !session.lastUsedAt ||
+      Date.now() - new Date(session.lastUsedAt).getTime() > TOUCH_INTERVAL_MS
+    ) {
       session.lastUsedAt = new Date();
       await this.sessions.update({ id: session.id }, { lastUsedAt: session.lastUsedAt });
     }
@@ -74,7 +91,8 @@ export class AuthService {
   }
 
   async switchWorkspace(auth: AuthContext, workspaceId: number): Promise<SessionView> {
-    if (!(await this.workspaces.roleOf(auth.user.id, workspaceId))) throw AppException.notFound('Workspace');
+    if (!(await this.workspaces.roleOf(auth.user.id, workspaceId)))
+      throw AppException.notFound('Workspace');
     await this.sessions.update({ id: auth.session.id }, { currentWorkspaceId: workspaceId });
     auth.session.currentWorkspaceId = workspaceId;
     return this.view(auth);
@@ -99,7 +117,10 @@ export class AuthService {
   /** Counts every attempt per (address, email) in a fixed window, so guessing is slow for one account. */
   private async throttle(email: string, ip: string | null): Promise<void> {
     const windowMs = this.config.loginWindowSeconds * 1000;
-    const attempts = await this.coordination.countHit(`login:${ip ?? '-'}:${email.toLowerCase()}`, windowMs);
+    const attempts = await this.coordination.countHit(
+      `login:${ip ?? '-'}:${email.toLowerCase()}`,
+      windowMs,
+    );
     if (attempts > this.config.loginMaxAttempts) {
       throw new AppException(
         HttpStatus.TOO_MANY_REQUESTS,

@@ -28,7 +28,9 @@ export class FirstRunService implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     if ((await this.users.count()) > 0) return;
-    const generatedPassword = this.config.adminPassword ? null : randomBytes(12).toString('base64url');
+    const generatedPassword = this.config.adminPassword
+      ? null
+      : randomBytes(12).toString('base64url');
     const user = await this.users.create({
       email: this.config.adminEmail,
       password: this.config.adminPassword ?? generatedPassword!,

@@ -1,4 +1,10 @@
-import { ArgumentsHost, Catch, HttpException, HttpStatus, type ExceptionFilter } from '@nestjs/common';
+import {
+  ArgumentsHost,
+  Catch,
+  HttpException,
+  HttpStatus,
+  type ExceptionFilter,
+} from '@nestjs/common';
 import { ErrorCode, type ErrorBody } from '@switchboard/contracts';
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
@@ -34,7 +40,10 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const request = http.getRequest<Request>();
     const [status, body] = this.toBody(exception);
     if (status >= 500) {
-      this.logger.error({ err: exception, reqId: request.id, path: request.path }, 'request failed');
+      this.logger.error(
+        { err: exception, reqId: request.id, path: request.path },
+        'request failed',
+      );
     }
     if (response.headersSent) return;
     response.status(status).json(body);
@@ -46,11 +55,13 @@ export class HttpExceptionFilter implements ExceptionFilter {
     }
     // Nest wraps body-parser errors in an HttpException; the parser's own error is the cause.
     const parserError =
-      asBodyParserError(exception) ?? (exception instanceof HttpException ? asBodyParserError(exception.cause) : null);
+      asBodyParserError(exception) ??
+      (exception instanceof HttpException ? asBodyParserError(exception.cause) : null);
     if (parserError) return parserError;
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
-      const code = STATUS_CODES[status] ?? (status >= 500 ? ErrorCode.INTERNAL : ErrorCode.VALIDATION_FAILED);
+      const code =
+        STATUS_CODES[status] ?? (status >= 500 ? ErrorCode.INTERNAL : ErrorCode.VALIDATION_FAILED);
       return [status, body(code, messageOf(exception))];
     }
     return [
@@ -69,11 +80,17 @@ function asBodyParserError(exception: unknown): [number, ErrorBody] | null {
     case 'entity.too.large':
       return [
         413,
-        body(ErrorCode.PAYLOAD_TOO_LARGE, `The request body is larger than the limit of ${error.limit ?? '?'} bytes`),
+        body(
+          ErrorCode.PAYLOAD_TOO_LARGE,
+          `The request body is larger than the limit of ${error.limit ?? '?'} bytes`,
+        ),
       ];
     case 'encoding.unsupported':
     case 'charset.unsupported':
-      return [415, body(ErrorCode.UNSUPPORTED_MEDIA_TYPE, 'The request body encoding is not supported')];
+      return [
+        415,
+        body(ErrorCode.UNSUPPORTED_MEDIA_TYPE, 'The request body encoding is not supported'),
+      ];
     default:
       return null;
   }
@@ -87,6 +104,10 @@ function messageOf(exception: HttpException): string {
   return typeof message === 'string' ? message : exception.message;
 }
 
-function body(code: ErrorCode, message: string, details?: ErrorBody['error']['details']): ErrorBody {
+function body(
+  code: ErrorCode,
+  message: string,
+  details?: ErrorBody['error']['details'],
+): ErrorBody {
   return details ? { error: { code, message, details } } : { error: { code, message } };
 }

@@ -16,9 +16,14 @@ export function createValidationPipe(): ValidationPipe {
     exceptionFactory: (errors) => {
       const fields = flatten(errors);
       const summary = fields.map((f) => `${f.field}: ${f.problems.join(', ')}`).join('; ');
-      return new AppException(HttpStatus.BAD_REQUEST, ErrorCode.VALIDATION_FAILED, `Invalid request: ${summary}`, {
-        fields,
-      });
+      return new AppException(
+        HttpStatus.BAD_REQUEST,
+        ErrorCode.VALIDATION_FAILED,
+        `Invalid request: ${summary}`,
+        {
+          fields,
+        },
+      );
     },
   });
 }
@@ -27,7 +32,12 @@ function flatten(errors: ValidationError[], prefix = ''): FieldProblem[] {
   return errors.flatMap((error) => {
     const field = error.property ? `${prefix}${error.property}` : '(body)';
     const own: FieldProblem[] = error.constraints
-      ? [{ field, problems: Object.values(error.constraints).map((p) => friendly(p, error.property)) }]
+      ? [
+          {
+            field,
+            problems: Object.values(error.constraints).map((p) => friendly(p, error.property)),
+          },
+        ]
       : [];
     return [...own, ...flatten(error.children ?? [], `${field}.`)];
   });

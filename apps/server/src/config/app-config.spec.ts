@@ -4,7 +4,8 @@ const valid = {
   ENCRYPTION_KEY: 'a'.repeat(64),
   ENGINE_SECRET: 'e'.repeat(40),
 };
-const load = (env: Record<string, string>) => loadConfig({ ...valid, ...env }, { adminDistDir: '/tmp/admin' });
+const load = (env: Record<string, string>) =>
+  loadConfig({ ...valid, ...env }, { adminDistDir: '/tmp/admin' });
 
 describe('loadConfig', () => {
   it('defaults to the embedded SQLite file under ./var and no Redis', () => {
@@ -16,7 +17,10 @@ describe('loadConfig', () => {
   });
 
   it('selects MariaDB and Redis from their URLs', () => {
-    const config = load({ DATABASE_URL: 'mariadb://u:p@db:3306/blazz', REDIS_URL: 'redis://cache:6379' });
+    const config = load({
+      DATABASE_URL: 'mariadb://u:p@db:3306/blazz',
+      REDIS_URL: 'redis://cache:6379',
+    });
     expect(config.database).toEqual({ kind: 'mysql', location: 'mysql://u:p@db:3306/blazz' });
     expect(config.redisUrl).toBe('redis://cache:6379');
   });
@@ -25,7 +29,13 @@ describe('loadConfig', () => {
     let caught: unknown;
     try {
       loadConfig(
-        { PORT: 'eighty', DATABASE_URL: 'postgres://x/y', REDIS_URL: 'http://x', ENGINE_SECRET: 'short', LOG_LEVEL: 'loud' },
+        {
+          PORT: 'eighty',
+          DATABASE_URL: 'postgres://x/y',
+          REDIS_URL: 'http://x',
+          ENGINE_SECRET: 'short',
+          LOG_LEVEL: 'loud',
+        },
         { adminDistDir: '/tmp' },
       );
     } catch (error) {
@@ -33,7 +43,14 @@ describe('loadConfig', () => {
     }
     expect(caught).toBeInstanceOf(ConfigError);
     const message = (caught as ConfigError).message;
-    for (const name of ['PORT', 'DATABASE_URL', 'REDIS_URL', 'ENCRYPTION_KEY', 'ENGINE_SECRET', 'LOG_LEVEL']) {
+    for (const name of [
+      'PORT',
+      'DATABASE_URL',
+      'REDIS_URL',
+      'ENCRYPTION_KEY',
+      'ENGINE_SECRET',
+      'LOG_LEVEL',
+    ]) {
       expect(message).toContain(name);
     }
   });

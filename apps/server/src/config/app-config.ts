@@ -43,7 +43,11 @@ export function loadConfig(env: Env, defaults: { adminDistDir: string }): AppCon
   const problems: string[] = [];
   const read = new EnvReader(env, problems);
 
-  const nodeEnv = read.oneOf('NODE_ENV', ['development', 'production', 'test'] as const, 'development');
+  const nodeEnv = read.oneOf(
+    'NODE_ENV',
+    ['development', 'production', 'test'] as const,
+    'development',
+  );
   const port = read.port('PORT', 3000);
   const dataDir = read.string('DATA_DIR', './var');
   const databaseUrl = read.string('DATABASE_URL', `sqlite:${dataDir}/switchboard.sqlite`);
@@ -51,7 +55,9 @@ export function loadConfig(env: Env, defaults: { adminDistDir: string }): AppCon
   try {
     database = parseDatabaseUrl(databaseUrl);
   } catch (error) {
-    problems.push(`DATABASE_URL ${error instanceof DatabaseUrlError ? error.message : 'is invalid'}`);
+    problems.push(
+      `DATABASE_URL ${error instanceof DatabaseUrlError ? error.message : 'is invalid'}`,
+    );
   }
   const redisUrl = read.optionalUrl('REDIS_URL', ['redis:', 'rediss:']);
   const encryptionKey = read.key('ENCRYPTION_KEY');
@@ -68,7 +74,8 @@ export function loadConfig(env: Env, defaults: { adminDistDir: string }): AppCon
       }
     });
   const engineSecret = read.string('ENGINE_SECRET', '');
-  if (engineSecret.length < 32) problems.push('ENGINE_SECRET must be set to at least 32 characters');
+  if (engineSecret.length < 32)
+    problems.push('ENGINE_SECRET must be set to at least 32 characters');
 
   const config: AppConfig = {
     env: nodeEnv,

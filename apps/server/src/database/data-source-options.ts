@@ -16,7 +16,10 @@ export interface DataSourceParts {
   logging?: boolean;
 }
 
-export function buildDataSourceOptions(target: DatabaseTarget, parts: DataSourceParts = {}): DataSourceOptions {
+export function buildDataSourceOptions(
+  target: DatabaseTarget,
+  parts: DataSourceParts = {},
+): DataSourceOptions {
   const common = {
     entities: parts.entities ?? [],
     migrations: parts.migrations ?? [],

@@ -33,7 +33,10 @@ export class DatabaseModule {
             ensureSqliteFolder(config.database);
             return buildDataSourceOptions(config.database, {
               entities: ENTITIES,
-              migrations: buildMigrations({ secretBox, report: (line) => logger.warn({ migration: true }, line) }),
+              migrations: buildMigrations({
+                secretBox,
+                report: (line) => logger.warn({ migration: true }, line),
+              }),
             });
           },
           dataSourceFactory: async (options) => {
@@ -41,7 +44,8 @@ export class DatabaseModule {
             const dataSource = await new DataSource(options!).initialize();
             if (config.migrateOnBoot) {
               const ran = await runPendingMigrations(dataSource);
-              if (ran.length > 0) logger.info({ migrations: ran.map((m) => m.name) }, 'database migrated');
+              if (ran.length > 0)
+                logger.info({ migrations: ran.map((m) => m.name) }, 'database migrated');
             }
             return dataSource;
           },

@@ -19,16 +19,29 @@ export class HealthService {
       ...(await this.drivers.check()),
     };
     const ok = Object.values(checks).every((c) => c.status === 'up');
-    return { status: ok ? 'ok' : 'degraded', version: VERSION, uptime_s: Math.round(process.uptime()), checks };
+    return {
+      status: ok ? 'ok' : 'degraded',
+      version: VERSION,
+      uptime_s: Math.round(process.uptime()),
+      checks,
+    };
   }
 
   private async database(): Promise<HealthCheck> {
     const started = performance.now();
     try {
       await this.dataSource.query('SELECT 1');
-      return { status: 'up', driver: this.dataSource.options.type, latency_ms: Math.round(performance.now() - started) };
+      return {
+        status: 'up',
+        driver: this.dataSource.options.type,
+        latency_ms: Math.round(performance.now() - started),
+      };
     } catch (error) {
-      return { status: 'down', driver: this.dataSource.options.type, error: (error as Error).message };
+      return {
+        status: 'down',
+        driver: this.dataSource.options.type,
+        error: (error as Error).message,
+      };
     }
   }
 }

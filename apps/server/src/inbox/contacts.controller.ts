@@ -1,4 +1,15 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Query,
+} from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { ContactView, Page } from '@switchboard/contracts';
 import { CurrentAuth } from '../auth/auth.decorators';
@@ -17,29 +28,46 @@ export class ContactsController {
   constructor(private readonly contacts: ContactsService) {}
 
   @Get()
-  list(@CurrentWorkspace() ws: WorkspaceContext, @Query() query: ListContactsQuery): Promise<Page<ContactView>> {
+  list(
+    @CurrentWorkspace() ws: WorkspaceContext,
+    @Query() query: ListContactsQuery,
+  ): Promise<Page<ContactView>> {
     return this.contacts.list(ws.workspaceId, query);
   }
 
   @Post()
-  create(@CurrentWorkspace() ws: WorkspaceContext, @CurrentAuth() auth: AuthContext, @Body() body: CreateContactDto): Promise<ContactView> {
+  create(
+    @CurrentWorkspace() ws: WorkspaceContext,
+    @CurrentAuth() auth: AuthContext,
+    @Body() body: CreateContactDto,
+  ): Promise<ContactView> {
     return this.contacts.create(ws.workspaceId, auth.user.id, body);
   }
 
   @Get(':uuid')
-  get(@CurrentWorkspace() ws: WorkspaceContext, @Param('uuid', uuidPipe) uuid: string): Promise<ContactView> {
+  get(
+    @CurrentWorkspace() ws: WorkspaceContext,
+    @Param('uuid', uuidPipe) uuid: string,
+  ): Promise<ContactView> {
     return this.contacts.get(ws.workspaceId, uuid);
   }
 
   @Patch(':uuid')
-  update(@CurrentWorkspace() ws: WorkspaceContext, @Param('uuid', uuidPipe) uuid: string, @Body() body: UpdateContactDto): Promise<ContactView> {
+  update(
+    @CurrentWorkspace() ws: WorkspaceContext,
+    @Param('uuid', uuidPipe) uuid: string,
+    @Body() body: UpdateContactDto,
+  ): Promise<ContactView> {
     return this.contacts.update(ws.workspaceId, uuid, body);
   }
 
   @Delete(':uuid')
   @MinRole('manager')
   @HttpCode(204)
-  remove(@CurrentWorkspace() ws: WorkspaceContext, @Param('uuid', uuidPipe) uuid: string): Promise<void> {
+  remove(
+    @CurrentWorkspace() ws: WorkspaceContext,
+    @Param('uuid', uuidPipe) uuid: string,
+  ): Promise<void> {
     return this.contacts.remove(ws.workspaceId, uuid);
   }
 }

@@ -46,7 +46,11 @@ export class ContactsService {
     return toView(await this.find(workspaceId, uuid));
   }
 
-  async create(workspaceId: number, actorId: number, input: CreateContactDto): Promise<ContactView> {
+  async create(
+    workspaceId: number,
+    actorId: number,
+    input: CreateContactDto,
+  ): Promise<ContactView> {
     const phone = requirePhone(input.phone);
     await this.assertPhoneFree(workspaceId, phone);
     const contact = await this.contacts.save(
@@ -90,16 +94,27 @@ export class ContactsService {
   private async assertPhoneFree(workspaceId: number, phone: string): Promise<void> {
     // Soft-deleted contacts still hold Blazz's unique (workspace_id, phone) key.
     const taken = await this.contacts.findOne({ where: { workspaceId, phone }, withDeleted: true });
-    if (taken) throw AppException.conflict(`A contact with phone ${phone} already exists`, { phone });
+    if (taken)
+      throw AppException.conflict(`A contact with phone ${phone} already exists`, { phone });
   }
 }
 
 function requirePhone(input: string): string {
   const phone = toE164(input);
   if (!phone) {
-    throw new AppException(HttpStatus.BAD_REQUEST, ErrorCode.VALIDATION_FAILED, 'Invalid request: phone: must be a phone number with country code, e.g. +62 812-3456-7890', {
-      fields: [{ field: 'phone', problems: ['must be a phone number with country code, e.g. +62 812-3456-7890'] }],
-    });
+    throw new AppException(
+      HttpStatus.BAD_REQUEST,
+      ErrorCode.VALIDATION_FAILED,
+      'Invalid request: phone: must be a phone number with country code, e.g. +62 812-3456-7890',
+      {
+        fields: [
+          {
+            field: 'phone',
+            problems: ['must be a phone number with country code, e.g. +62 812-3456-7890'],
+          },
+        ],
+      },
+    );
   }
   return phone;
 }
@@ -111,9 +126,14 @@ function encodeCursor(id: number): string {
 function decodeCursor(cursor: string): number {
   const id = Number(Buffer.from(cursor, 'base64url').toString());
   if (!Number.isSafeInteger(id) || id <= 0) {
-    throw new AppException(HttpStatus.BAD_REQUEST, ErrorCode.VALIDATION_FAILED, 'Invalid request: cursor: is not a cursor this API gave out', {
-      fields: [{ field: 'cursor', problems: ['is not a cursor this API gave out'] }],
-    });
+    throw new AppException(
+      HttpStatus.BAD_REQUEST,
+      ErrorCode.VALIDATION_FAILED,
+      'Invalid request: cursor: is not a cursor this API gave out',
+      {
+        fields: [{ field: 'cursor', problems: ['is not a cursor this API gave out'] }],
+      },
+    );
   }
   return id;
 }

@@ -1,4 +1,14 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+} from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { MemberView } from '@switchboard/contracts';
 import { CurrentAuth } from '../auth/auth.decorators';
@@ -23,7 +33,11 @@ export class MembersController {
 
   @Post()
   @MinRole('owner')
-  add(@CurrentWorkspace() ws: WorkspaceContext, @CurrentAuth() auth: AuthContext, @Body() body: AddMemberDto): Promise<MemberView> {
+  add(
+    @CurrentWorkspace() ws: WorkspaceContext,
+    @CurrentAuth() auth: AuthContext,
+    @Body() body: AddMemberDto,
+  ): Promise<MemberView> {
     return this.members.add(ws.workspaceId, auth.user.id, body);
   }
 
@@ -40,7 +54,10 @@ export class MembersController {
   @Delete(':uuid')
   @MinRole('owner')
   @HttpCode(204)
-  remove(@CurrentWorkspace() ws: WorkspaceContext, @Param('uuid', uuidPipe) uuid: string): Promise<void> {
+  remove(
+    @CurrentWorkspace() ws: WorkspaceContext,
+    @Param('uuid', uuidPipe) uuid: string,
+  ): Promise<void> {
     return this.members.remove(ws.workspaceId, uuid);
   }
 }

@@ -1,4 +1,9 @@
-import { MEMBERSHIP_STATUSES, WORKSPACE_ROLES, type MembershipStatus, type WorkspaceRole } from '@switchboard/contracts';
+import {
+  MEMBERSHIP_STATUSES,
+  WORKSPACE_ROLES,
+  type MembershipStatus,
+  type WorkspaceRole,
+} from '@switchboard/contracts';
 import {
   Column,
   CreateDateColumn,

@@ -37,7 +37,8 @@ export class WorkspaceGuard implements CanActivate {
       if (!/^\d{1,18}$/.test(header.trim())) throw AppException.notFound('Workspace');
       workspaceId = Number(header);
     }
-    if (workspaceId === null) workspaceId = (await this.workspaces.membershipsOf(auth.user.id))[0]?.id ?? null;
+    if (workspaceId === null)
+      workspaceId = (await this.workspaces.membershipsOf(auth.user.id))[0]?.id ?? null;
     if (workspaceId === null) throw AppException.notFound('Workspace');
     const role = await this.workspaces.roleOf(auth.user.id, workspaceId);
     if (!role) throw AppException.notFound('Workspace');
@@ -46,7 +47,9 @@ export class WorkspaceGuard implements CanActivate {
       context.getClass(),
     ]);
     if (required && !hasWorkspaceRole(role, required)) {
-      throw AppException.forbidden(`This needs the ${required} role in the workspace; you are ${role}`);
+      throw AppException.forbidden(
+        `This needs the ${required} role in the workspace; you are ${role}`,
+      );
     }
     request.workspace = { workspaceId, role };
     return true;
@@ -61,8 +64,10 @@ export function WorkspaceScoped(minRole?: WorkspaceRole): MethodDecorator & Clas
 /** Raises the role needed for one route of a @WorkspaceScoped() controller. */
 export const MinRole = (role: WorkspaceRole): MethodDecorator => SetMetadata(MIN_ROLE, role);
 
-export const CurrentWorkspace = createParamDecorator((_data: unknown, ctx: ExecutionContext): WorkspaceContext => {
-  const workspace = ctx.switchToHttp().getRequest<SwitchboardRequest>().workspace;
-  if (!workspace) throw new Error('CurrentWorkspace used outside a @WorkspaceScoped() route');
-  return workspace;
-});
+export const CurrentWorkspace = createParamDecorator(
+  (_data: unknown, ctx: ExecutionContext): WorkspaceContext => {
+    const workspace = ctx.switchToHttp().getRequest<SwitchboardRequest>().workspace;
+    if (!workspace) throw new Error('CurrentWorkspace used outside a @WorkspaceScoped() route');
+    return workspace;
+  },
+);

@@ -18,7 +18,10 @@ export class WorkspacesController {
   }
 
   @Post()
-  create(@CurrentAuth() auth: AuthContext, @Body() body: CreateWorkspaceDto): Promise<WorkspaceView> {
+  create(
+    @CurrentAuth() auth: AuthContext,
+    @Body() body: CreateWorkspaceDto,
+  ): Promise<WorkspaceView> {
     return this.workspaces.create(auth.user.id, body);
   }
 
@@ -30,7 +33,10 @@ export class WorkspacesController {
 
   @Patch('current')
   @WorkspaceScoped('owner')
-  update(@CurrentWorkspace() ws: WorkspaceContext, @Body() body: UpdateWorkspaceDto): Promise<WorkspaceView> {
+  update(
+    @CurrentWorkspace() ws: WorkspaceContext,
+    @Body() body: UpdateWorkspaceDto,
+  ): Promise<WorkspaceView> {
     return this.workspaces.update(ws.workspaceId, body);
   }
 }

@@ -24,7 +24,12 @@ export class WorkspacesService {
     });
     return rows
       .filter((row) => row.workspace)
-      .map((row) => ({ id: row.workspaceId, uuid: row.workspace!.uuid, name: row.workspace!.name ?? '', role: row.role }));
+      .map((row) => ({
+        id: row.workspaceId,
+        uuid: row.workspace!.uuid,
+        name: row.workspace!.name ?? '',
+        role: row.role,
+      }));
   }
 
   /** The caller's role in a workspace, or null when they are not an active member. */
@@ -42,7 +47,10 @@ export class WorkspacesService {
     return toView(workspace);
   }
 
-  async update(workspaceId: number, changes: { name?: string; timezone?: string }): Promise<WorkspaceView> {
+  async update(
+    workspaceId: number,
+    changes: { name?: string; timezone?: string },
+  ): Promise<WorkspaceView> {
     await this.workspaces.update({ id: workspaceId }, changes);
     return this.get(workspaceId);
   }
