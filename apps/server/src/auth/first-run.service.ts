@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { COORDINATION_STORE, type CoordinationStore } from '../drivers/coordination/coordination-store.port';
+import { withLock } from '../drivers/coordination/with-lock';
 import { UsersService } from '../users/users.service';
 import { WorkspacesService } from '../workspaces/workspaces.service';
 
@@ -24,9 +26,15 @@ export class FirstRunService implements OnApplicationBootstrap {
     private readonly users: UsersService,
     private readonly workspaces: WorkspacesService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(COORDINATION_STORE) private readonly coordination: CoordinationStore,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    // Several server nodes may boot at once against one database: only one creates the admin.
+    await withLock(this.coordination, 'first-run', 30_000, () => this.createFirstAdmin(), { waitMs: 30_000 });
+  }
+
+  private async createFirstAdmin(): Promise<void> {
     if ((await this.users.count()) > 0) return;
     const generatedPassword = this.config.adminPassword
       ? null

@@ -25,12 +25,15 @@ export class ContactsService {
       qb.andWhere('c.id < :before', { before });
     }
     if (query.q) {
-      const like = `%${query.q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+      const like = `%${escapeLike(query.q)}%`;
+      // People type phone numbers with spaces and dashes; stored numbers are E.164 digits.
+      const digits = /^[\d\s()+.-]+$/.test(query.q) ? query.q.replace(/\D/g, '') : '';
       qb.andWhere(
         new Brackets((w) => {
-          w.where('c.first_name LIKE :like', { like })
-            .orWhere('c.last_name LIKE :like', { like })
-            .orWhere('c.phone LIKE :like', { like });
+          w.where("c.first_name LIKE :like ESCAPE '!'", { like })
+            .orWhere("c.last_name LIKE :like ESCAPE '!'", { like })
+            .orWhere("c.phone LIKE :like ESCAPE '!'", { like });
+          if (digits.length >= 3) w.orWhere('c.phone LIKE :digits', { digits: `%${digits}%` });
         }),
       );
     }
@@ -97,6 +100,11 @@ export class ContactsService {
     if (taken)
       throw AppException.conflict(`A contact with phone ${phone} already exists`, { phone });
   }
+}
+
+/** `!` as the LIKE escape character: it needs no escaping itself in MySQL or SQLite literals. */
+function escapeLike(text: string): string {
+  return text.replace(/[!%_]/g, (m) => `!${m}`);
 }
 
 function requirePhone(input: string): string {
