@@ -2,7 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { COORDINATION_STORE, type CoordinationStore } from '../drivers/coordination/coordination-store.port';
+import {
+  COORDINATION_STORE,
+  type CoordinationStore,
+} from '../drivers/coordination/coordination-store.port';
 import { withLock } from '../drivers/coordination/with-lock';
 import { UsersService } from '../users/users.service';
 import { WorkspacesService } from '../workspaces/workspaces.service';
@@ -31,7 +34,9 @@ export class FirstRunService implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     // Several server nodes may boot at once against one database: only one creates the admin.
-    await withLock(this.coordination, 'first-run', 30_000, () => this.createFirstAdmin(), { waitMs: 30_000 });
+    await withLock(this.coordination, 'first-run', 30_000, () => this.createFirstAdmin(), {
+      waitMs: 30_000,
+    });
   }
 
   private async createFirstAdmin(): Promise<void> {
