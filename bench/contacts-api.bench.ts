@@ -1,11 +1,12 @@
 import { rmSync } from 'node:fs';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '../apps/server/src/config/app-config';
-import { createApp } from '../apps/server/src/create-app';
+import { createApp, keepConnectionsAlive } from '../apps/server/src/create-app';
 import { measure, type Summary } from './stats';
 
 const CONTACTS = Number(process.env.BENCH_CONTACTS ?? 100_000);
@@ -39,6 +40,7 @@ export async function benchContactsApi(): Promise<ApiBenchResult> {
   );
   const app = await createApp(config, pino({ level: 'silent' }));
   await app.listen(0, '127.0.0.1');
+  keepConnectionsAlive(app.getHttpServer() as Server);
   const base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
   try {
     const login = async () => {
@@ -59,11 +61,13 @@ export async function benchContactsApi(): Promise<ApiBenchResult> {
       if (!res.ok) throw new Error(`${path} answered ${res.status}`);
       return (await res.json()) as { next_cursor: string | null };
     };
-    let deepCursor: string | null = null;
-    for (let page = 0, cursor: string | null = null; page < 200; page += 1) {
-      cursor = (await get(`/api/contacts?limit=50${cursor ? `&cursor=${cursor}` : ''}`))
-        .next_cursor;
-      deepCursor = cursor;
+    // Walk up to 200 pages deep to get a cursor far from the newest rows.
+    let deepCursor = '';
+    for (let page = 0; page < 200; page += 1) {
+      const query = deepCursor ? `&cursor=${deepCursor}` : '';
+      const next = (await get(`/api/contacts?limit=50${query}`)).next_cursor;
+      if (!next) break;
+      deepCursor = next;
     }
     const ws = session.current_workspace_id;
     const rows = [

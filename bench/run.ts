@@ -31,7 +31,10 @@ async function main(): Promise<void> {
 main().then(
   () => process.exit(0),
   (error: unknown) => {
-    process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+    const cause = (error as Error).cause;
+    process.stderr.write(
+      `${(error as Error).stack ?? String(error)}${cause ? `\ncaused by: ${String(cause)}` : ''}\n`,
+    );
     process.exit(1);
   },
 );

@@ -6,6 +6,7 @@ import { LinkMessagesToWhatsappSessions1764000400000 } from './1764000400000-Lin
 import { moveMetaCredentialsMigration } from './1764000500000-MoveMetaCredentialsToSessions';
 import { addPlanWhatsappNumberLimitMigration } from './1764000600000-AddPlanWhatsappNumberLimit';
 import { SeedBroadcastSettings1764000700000 } from './1764000700000-SeedBroadcastSettings';
+import { IndexContactsForListing1764000800000 } from './1764000800000-IndexContactsForListing';
 import type { MigrationClass, MigrationContext } from './migration-context';
 
 export type { MigrationClass, MigrationContext } from './migration-context';
@@ -30,5 +31,6 @@ export function buildMigrations(ctx: MigrationContext): MigrationClass[] {
     moveMetaCredentialsMigration(ctx),
     addPlanWhatsappNumberLimitMigration(ctx),
     SeedBroadcastSettings1764000700000,
+    IndexContactsForListing1764000800000,
   ];
 }

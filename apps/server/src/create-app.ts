@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -43,6 +44,15 @@ export async function createApp(
   SwaggerModule.setup('api/docs', app, document);
   serveAdmin(app.getHttpAdapter().getInstance(), config.adminDistDir);
   return app;
+}
+
+/**
+ * Node closes idle keep-alive connections after 5 s, which races clients and proxies that reuse
+ * them a moment later (ECONNRESET). Keep them longer than common proxy idle timeouts (60 s).
+ */
+export function keepConnectionsAlive(server: Server): void {
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
 }
 
 /** The built admin SPA at `/`, with history-mode fallback for anything that is not the API. */

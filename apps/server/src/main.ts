@@ -1,8 +1,9 @@
 import 'reflect-metadata';
+import type { Server } from 'node:http';
 import { resolve } from 'node:path';
 import { ConfigError, loadConfig } from './config/app-config';
 import { withLocalSecrets } from './config/local-secrets';
-import { createApp } from './create-app';
+import { createApp, keepConnectionsAlive } from './create-app';
 import { FirstRunService } from './auth/first-run.service';
 import { createRootLogger } from './logging/logger';
 
@@ -13,6 +14,7 @@ async function main(): Promise<void> {
   const logger = createRootLogger(config.logLevel, { service: 'server' });
   const app = await createApp(config, logger);
   await app.listen(config.port, config.host);
+  keepConnectionsAlive(app.getHttpServer() as Server);
   logger.info(
     { url: config.publicUrl, database: config.database.kind, redis: Boolean(config.redisUrl) },
     'switchboard listening',

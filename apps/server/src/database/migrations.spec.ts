@@ -24,6 +24,7 @@ const MIGRATION_NAMES = [
   'MoveMetaCredentialsToSessions1764000500000',
   'AddPlanWhatsappNumberLimit1764000600000',
   'SeedBroadcastSettings1764000700000',
+  'IndexContactsForListing1764000800000',
 ];
 
 const TABLES = [
@@ -49,7 +50,10 @@ const TABLES = [
 const INDEXES: Record<string, string[]> = {
   workspaces: ['workspaces_uuid_unique UNIQUE (uuid)'],
   users: ['users_email_deleted_at_unique UNIQUE (email, deleted_at)'],
-  contacts: ['contacts_workspace_id_phone_unique UNIQUE (workspace_id, phone)'],
+  contacts: [
+    'contacts_workspace_id_phone_unique UNIQUE (workspace_id, phone)',
+    'contacts_workspace_id_id_index (workspace_id, id)',
+  ],
   auth_sessions: [
     'auth_sessions_token_hash_unique UNIQUE (token_hash)',
     'auth_sessions_user_id_index (user_id)',
