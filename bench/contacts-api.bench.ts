@@ -40,7 +40,7 @@ export async function benchContactsApi(): Promise<ApiBenchResult> {
   );
   const app = await createApp(config, pino({ level: 'silent' }));
   await app.listen(0, '127.0.0.1');
-  keepConnectionsAlive(app.getHttpServer() as Server);
+  keepConnectionsAlive(app.getHttpServer());
   const base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
   try {
     const login = async () => {

@@ -32,9 +32,8 @@ main().then(
   () => process.exit(0),
   (error: unknown) => {
     const cause = (error as Error).cause;
-    process.stderr.write(
-      `${(error as Error).stack ?? String(error)}${cause ? `\ncaused by: ${String(cause)}` : ''}\n`,
-    );
+    const because = cause instanceof Error ? `\ncaused by: ${cause.message}` : '';
+    process.stderr.write(`${(error as Error).stack ?? String(error)}${because}\n`);
     process.exit(1);
   },
 );

@@ -14,7 +14,7 @@ async function main(): Promise<void> {
   const logger = createRootLogger(config.logLevel, { service: 'server' });
   const app = await createApp(config, logger);
   await app.listen(config.port, config.host);
-  keepConnectionsAlive(app.getHttpServer() as Server);
+  keepConnectionsAlive(app.getHttpServer());
   logger.info(
     { url: config.publicUrl, database: config.database.kind, redis: Boolean(config.redisUrl) },
     'switchboard listening',

@@ -69,7 +69,7 @@ const types = {
     mysql: 'int unsigned not null auto_increment primary key',
     sqlite: 'integer primary key autoincrement not null',
   },
-  string: (length = 191): TypePair => ({ mysql: `varchar(${length})`, sqlite: 'varchar' }),
+  string: (length = 191): TypePair => ({ mysql: `varchar(${String(length)})`, sqlite: 'varchar' }),
   char: (length: number): TypePair => ({ mysql: `char(${length})`, sqlite: 'varchar' }),
   integer: { mysql: 'int', sqlite: 'integer' },
   unsignedInteger: { mysql: 'int unsigned', sqlite: 'integer' },
