@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-import type { Server } from 'node:http';
 import { resolve } from 'node:path';
 import { ConfigError, loadConfig } from './config/app-config';
 import { withLocalSecrets } from './config/local-secrets';
