@@ -7,7 +7,7 @@ import { DataSource } from 'typeorm';
 import { PasswordHasher } from './auth/password-hasher';
 import { ConfigError, loadConfig, type AppConfig } from './config/app-config';
 import { withLocalSecrets } from './config/local-secrets';
-import { buildDataSourceOptions } from './database/data-source-options';
+import { buildDataSourceOptions, MIGRATIONS_TABLE } from './database/data-source-options';
 import { ENTITIES, secretBoxFrom } from './database/database.module';
 import { ensureSqliteFolder } from './database/database-url';
 import { revertAllMigrations, runPendingMigrations } from './database/migration-runner';
@@ -51,8 +51,12 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       }
       case 'migrate:status': {
-        const pending = await dataSource.showMigrations();
-        say(pending ? 'there are pending migrations' : 'the database is up to date');
+        const applied = await appliedMigrationNames(dataSource);
+        for (const migration of dataSource.migrations) {
+          say(
+            `${applied.has(migration.name ?? '') ? 'applied' : 'pending'}  ${migration.name ?? ''}`,
+          );
+        }
         return 0;
       }
       case 'admin:create':
@@ -102,6 +106,19 @@ async function createAdmin(dataSource: DataSource, args: Args): Promise<number> 
   }
   if (!given) say(`password (shown once): ${password}`);
   return 0;
+}
+
+async function appliedMigrationNames(dataSource: DataSource): Promise<Set<string>> {
+  const runner = dataSource.createQueryRunner();
+  try {
+    if (!(await runner.hasTable(MIGRATIONS_TABLE))) return new Set();
+    const rows = (await runner.query(
+      `SELECT name FROM ${dataSource.driver.escape(MIGRATIONS_TABLE)}`,
+    )) as Array<{ name: string }>;
+    return new Set(rows.map((row) => row.name));
+  } finally {
+    await runner.release();
+  }
 }
 
 async function openDataSource(config: AppConfig): Promise<DataSource> {
