@@ -1,15 +1,9 @@
-import {
-  Column,
-  CreateDateColumn,
-  DeleteDateColumn,
-  Entity,
-  PrimaryGeneratedColumn,
-  UpdateDateColumn,
-} from 'typeorm';
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { SoftDeletableEntity } from '../database/soft-deletable.entity';
 
 /** Blazz's `contacts`; `phone` is E.164 with `+`, unique per workspace. */
 @Entity('contacts')
-export class Contact {
+export class Contact extends SoftDeletableEntity {
   @PrimaryGeneratedColumn()
   id!: number;
 
@@ -33,13 +27,4 @@ export class Contact {
 
   @Column({ name: 'created_by', type: 'bigint', default: 0 })
   createdBy!: number;
-
-  @CreateDateColumn({ name: 'created_at', type: 'datetime' })
-  createdAt!: Date;
-
-  @UpdateDateColumn({ name: 'updated_at', type: 'datetime' })
-  updatedAt!: Date;
-
-  @DeleteDateColumn({ name: 'deleted_at', type: 'datetime' })
-  deletedAt!: Date | null;
 }

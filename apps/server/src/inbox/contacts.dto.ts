@@ -1,4 +1,4 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsEmail, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 
@@ -15,7 +15,7 @@ export class CreateContactDto {
   @MaxLength(128)
   last_name?: string;
 
-  @ApiPropertyOptional({ example: '+62 812-3456-7890' })
+  @ApiProperty({ example: '+62 812-3456-7890' })
   @IsString()
   @MaxLength(32)
   phone!: string;
@@ -27,31 +27,8 @@ export class CreateContactDto {
   email?: string;
 }
 
-export class UpdateContactDto {
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @MaxLength(128)
-  first_name?: string;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @MaxLength(128)
-  last_name?: string;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @MaxLength(32)
-  phone?: string;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsEmail()
-  @MaxLength(191)
-  email?: string;
-}
+/** Every field of a contact, each optional. */
+export class UpdateContactDto extends PartialType(CreateContactDto) {}
 
 export class ListContactsQuery {
   @ApiPropertyOptional({ description: 'Search by name or phone' })

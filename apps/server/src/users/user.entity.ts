@@ -1,15 +1,9 @@
-import {
-  Column,
-  CreateDateColumn,
-  DeleteDateColumn,
-  Entity,
-  PrimaryGeneratedColumn,
-  UpdateDateColumn,
-} from 'typeorm';
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { SoftDeletableEntity } from '../database/soft-deletable.entity';
 
 /** Blazz's `users` table; `role = 'admin'` marks a platform super admin. */
 @Entity('users')
-export class User {
+export class User extends SoftDeletableEntity {
   @PrimaryGeneratedColumn()
   id!: number;
 
@@ -32,15 +26,6 @@ export class User {
   /** 1 = active, as Blazz writes it. */
   @Column({ type: 'int', default: 1 })
   status!: number;
-
-  @CreateDateColumn({ name: 'created_at', type: 'datetime' })
-  createdAt!: Date;
-
-  @UpdateDateColumn({ name: 'updated_at', type: 'datetime' })
-  updatedAt!: Date;
-
-  @DeleteDateColumn({ name: 'deleted_at', type: 'datetime' })
-  deletedAt!: Date | null;
 
   get displayName(): string {
     return [this.firstName, this.lastName].filter(Boolean).join(' ');

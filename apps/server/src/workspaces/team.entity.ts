@@ -4,22 +4,14 @@ import {
   type MembershipStatus,
   type WorkspaceRole,
 } from '@switchboard/contracts';
-import {
-  Column,
-  CreateDateColumn,
-  DeleteDateColumn,
-  Entity,
-  JoinColumn,
-  ManyToOne,
-  PrimaryGeneratedColumn,
-  UpdateDateColumn,
-} from 'typeorm';
+import { Column, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { SoftDeletableEntity } from '../database/soft-deletable.entity';
 import { User } from '../users/user.entity';
 import { Workspace } from './workspace.entity';
 
 /** Blazz's `teams`: a user's membership of a workspace, with their role there. */
 @Entity('teams')
-export class Team {
+export class Team extends SoftDeletableEntity {
   @PrimaryGeneratedColumn()
   id!: number;
 
@@ -48,13 +40,4 @@ export class Team {
 
   @Column({ name: 'created_by', type: 'bigint' })
   createdBy!: number;
-
-  @CreateDateColumn({ name: 'created_at', type: 'datetime' })
-  createdAt!: Date;
-
-  @UpdateDateColumn({ name: 'updated_at', type: 'datetime' })
-  updatedAt!: Date;
-
-  @DeleteDateColumn({ name: 'deleted_at', type: 'datetime' })
-  deletedAt!: Date | null;
 }

@@ -1,15 +1,9 @@
-import {
-  Column,
-  CreateDateColumn,
-  DeleteDateColumn,
-  Entity,
-  PrimaryGeneratedColumn,
-  UpdateDateColumn,
-} from 'typeorm';
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { SoftDeletableEntity } from '../database/soft-deletable.entity';
 
 /** Blazz's `workspaces` table (the tenant). */
 @Entity('workspaces')
-export class Workspace {
+export class Workspace extends SoftDeletableEntity {
   @PrimaryGeneratedColumn()
   id!: number;
 
@@ -28,13 +22,4 @@ export class Workspace {
 
   @Column({ name: 'created_by', type: 'bigint' })
   createdBy!: number;
-
-  @CreateDateColumn({ name: 'created_at', type: 'datetime' })
-  createdAt!: Date;
-
-  @UpdateDateColumn({ name: 'updated_at', type: 'datetime' })
-  updatedAt!: Date;
-
-  @DeleteDateColumn({ name: 'deleted_at', type: 'datetime' })
-  deletedAt!: Date | null;
 }
