@@ -1,2 +1,3 @@
 export * from './test-database';
 export * from './blazz-fixture';
+export * from './fake-pusher/fake-pusher.service';
