@@ -8,6 +8,7 @@ import { DriversModule } from './drivers/drivers.module';
 import { HealthModule } from './health/health.module';
 import { InboxModule } from './inbox/inbox.module';
 import { PlatformModule } from './platform/platform.module';
+import { RealtimeModule } from './realtime/realtime.module';
 import { WorkspacesModule } from './workspaces/workspaces.module';
 
 @Module({})
@@ -23,6 +24,7 @@ export class AppModule {
         WorkspacesModule,
         InboxModule,
         PlatformModule,
+        RealtimeModule,
         HealthModule,
       ],
     };

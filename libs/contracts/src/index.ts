@@ -2,6 +2,7 @@
 export * from './acks';
 export * from './api';
 export * from './errors';
+export * from './realtime';
 export * from './roles';
 export * from './session-status';
 export * from './settings';

@@ -21,8 +21,12 @@ export class RedisFanout implements RealtimeFanout {
   constructor(private readonly options: RedisFanoutOptions) {
     const logger = options.logger ?? defaultDriverLogger('RedisFanout');
     this.pub = createRedisClient(options.redisUrl, 'fanout-pub', logger);
-    // A subscribed connection cannot run other commands, hence the second client.
-    this.sub = createRedisClient(options.redisUrl, 'fanout-sub', logger);
+    // A subscribed connection cannot run other commands, hence the second client. Its ready check
+    // (INFO) would fail once the adapter's SUBSCRIBE went first, and ioredis would then reconnect
+    // without the subscription: this node would never hear the others. So it gets none.
+    this.sub = createRedisClient(options.redisUrl, 'fanout-sub', logger, {
+      enableReadyCheck: false,
+    });
   }
 
   attach(io: Server): void {
