@@ -1,4 +1,5 @@
 // Helpers for the realtime e2e specs: server nodes on loopback ports and real laravel-echo clients.
+import { waitFor } from '@switchboard/testing';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
@@ -132,21 +133,6 @@ export function nextEvent<T = unknown>(
   return new Promise((resolve) => channel.listen(event, resolve));
 }
 
-/** Polls until `condition` holds; the failure message names what was awaited. */
-export async function waitFor(
-  condition: () => boolean | Promise<boolean>,
-  what = 'condition',
-  timeoutMs = 5_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await condition()) return;
-    if (Date.now() > deadline)
-      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
-
 export function deferred<T = void>(): { promise: Promise<T>; resolve(value: T): void } {
   let resolve!: (value: T) => void;
   const promise = new Promise<T>((res) => {
@@ -244,3 +230,4 @@ export async function seedRealtimeWorld(t: TestApp): Promise<RealtimeWorld> {
     campaignB: await campaign(workspaceB),
   };
 }
+export { waitFor };

@@ -1,4 +1,5 @@
 // Helpers for the driver specs and contract suites; never imported by application code.
+import { waitFor } from '@switchboard/testing';
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { DriverLogger } from '../driver-logger';
@@ -8,21 +9,6 @@ export const TEST_REDIS_URL: string | null = process.env.TEST_REDIS_URL || null;
 
 export function uniqueName(label: string): string {
   return `sbt-${label}-${randomBytes(4).toString('hex')}`;
-}
-
-/** Polls until `condition` holds; the failure message names what was awaited. */
-export async function waitFor(
-  condition: () => boolean | Promise<boolean>,
-  what = 'condition',
-  timeoutMs = 5_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await condition()) return;
-    if (Date.now() > deadline)
-      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
 }
 
 export interface Deferred<T> {
@@ -70,3 +56,4 @@ export async function deleteRedisKeys(url: string, pattern: string): Promise<voi
     await client.quit();
   }
 }
+export { waitFor };

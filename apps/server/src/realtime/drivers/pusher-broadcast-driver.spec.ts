@@ -1,4 +1,4 @@
-import { FakePusherService } from '@switchboard/testing';
+import { FakePusherService, waitFor } from '@switchboard/testing';
 import Echo from 'laravel-echo';
 import PusherJs from 'pusher-js';
 import { PusherBroadcastDriver } from './pusher-broadcast-driver';
@@ -52,13 +52,11 @@ describe('PusherBroadcastDriver against the fake Pusher service', () => {
   }
 
   /** Waits until the service has `count` subscribers on the channel (subscribing is async). */
-  async function subscribed(channel: string, count = 1): Promise<void> {
-    const deadline = Date.now() + 5000;
-    while (pusher.subscribers(channel).length < count) {
-      if (Date.now() > deadline) throw new Error(`nobody subscribed to ${channel}`);
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-  }
+  const subscribed = (channel: string, count = 1) =>
+    waitFor(
+      () => pusher.subscribers(channel).length >= count,
+      `${count} subscribers on ${channel}`,
+    );
 
   it('delivers an event to a private channel subscriber as laravel-echo expects', async () => {
     const { echo } = await connect();
