@@ -179,7 +179,7 @@ async function startSwitchboard(): Promise<Target> {
   );
   const app = await createApp(config, pino({ level: 'silent' }));
   await app.listen(0, '127.0.0.1');
-  const base = `http://127.0.0.1:${((app.getHttpServer()).address() as AddressInfo).port}`;
+  const base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
   const login = (await (
     await fetch(`${base}/api/auth/login`, {
       method: 'POST',
