@@ -8,6 +8,7 @@ import cookieParser from 'cookie-parser';
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
+import { APP_VERSION } from './app-version';
 import { HttpExceptionFilter } from './common/http-exception.filter';
 import { createValidationPipe } from './common/validation.pipe';
 import type { AppConfig } from './config/app-config';
@@ -36,7 +37,7 @@ export async function createApp(
     app,
     new DocumentBuilder()
       .setTitle('Switchboard API')
-      .setVersion('0.1.0')
+      .setVersion(APP_VERSION)
       .addCookieAuth('sb_session')
       .addBearerAuth()
       .build(),

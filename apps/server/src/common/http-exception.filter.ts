@@ -8,6 +8,7 @@ import {
 import { ErrorCode, type ErrorBody } from '@switchboard/contracts';
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
+import { QueryFailedError } from 'typeorm';
 import { AppException } from './app.exception';
 
 /** Errors raised by the body parser carry a `type` naming what went wrong. */
@@ -58,6 +59,13 @@ export class HttpExceptionFilter implements ExceptionFilter {
       asBodyParserError(exception) ??
       (exception instanceof HttpException ? asBodyParserError(exception.cause) : null);
     if (parserError) return parserError;
+    if (isUniqueViolation(exception)) {
+      // Two requests raced past a service's "already exists" check; the unique key caught it.
+      return [
+        HttpStatus.CONFLICT,
+        body(ErrorCode.CONFLICT, 'A record with these values already exists'),
+      ];
+    }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const code =
@@ -94,6 +102,18 @@ function asBodyParserError(exception: unknown): [number, ErrorBody] | null {
     default:
       return null;
   }
+}
+
+const UNIQUE_VIOLATION_CODES = new Set([
+  'ER_DUP_ENTRY',
+  'SQLITE_CONSTRAINT_UNIQUE',
+  'SQLITE_CONSTRAINT_PRIMARYKEY',
+]);
+
+function isUniqueViolation(exception: unknown): boolean {
+  if (!(exception instanceof QueryFailedError)) return false;
+  const code = (exception.driverError as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && UNIQUE_VIOLATION_CODES.has(code);
 }
 
 function messageOf(exception: HttpException): string {

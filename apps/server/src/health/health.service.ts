@@ -2,9 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { HealthCheck, HealthView } from '@switchboard/contracts';
 import { DataSource } from 'typeorm';
+import { APP_VERSION } from '../app-version';
 import { DriverHealth } from '../drivers/driver-health';
-
-const VERSION = '0.1.0';
 
 @Injectable()
 export class HealthService {
@@ -21,7 +20,7 @@ export class HealthService {
     const ok = Object.values(checks).every((c) => c.status === 'up');
     return {
       status: ok ? 'ok' : 'degraded',
-      version: VERSION,
+      version: APP_VERSION,
       uptime_s: Math.round(process.uptime()),
       checks,
     };
