@@ -305,16 +305,21 @@ export function jobQueueContract(harness: JobQueueHarness): void {
     const queue = create();
     const events: string[] = [];
     const started = deferred();
+    const release = deferred();
     queue.register('graceful', async () => {
       started.resolve();
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await release.promise;
       events.push('job finished');
     });
     await queue.enqueue('graceful', 'work', {}, { jobId: 'g-1' });
     await started.promise;
 
-    await queue.close();
-    events.push('closed');
+    const closing = queue.close().then(() => events.push('closed'));
+    // One turn of the event loop: a close that did not wait would have finished by now.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(events).toEqual([]);
+    release.resolve();
+    await closing;
     expect(events).toEqual(['job finished', 'closed']);
     const error = await rejection(queue.enqueue('graceful', 'work', {}, { jobId: 'g-2' }));
     expect(error.code).toBe(DriverErrorCode.DRIVER_CLOSED);
