@@ -227,6 +227,8 @@ export const RealtimeEvent = {
   CAMPAIGN_STATISTICS_UPDATED: 'campaign.statistics.updated',
   /** Tells browsers to fetch the realtime config again and rebuild their Echo client. */
   DRIVER_CHANGED: 'realtime.driver-changed',
+  /** Published by a platform admin's "test" of a broadcast driver, to their own user channel. */
+  DRIVER_TEST: 'realtime.driver-test',
 } as const;
 export type RealtimeEventName = (typeof RealtimeEvent)[keyof typeof RealtimeEvent];
 
@@ -312,6 +314,13 @@ export interface RealtimeDriverChangedPayload {
   at: string;
 }
 
+export interface RealtimeDriverTestPayload {
+  driver: BroadcastDriver;
+  /** Echoed back so the page that asked can tell its own test apart. */
+  test_id: string;
+  at: string;
+}
+
 export interface RealtimeEventMap {
   'qr-code-generated': QrCodeGeneratedPayload;
   'session-status-changed': SessionStatusChangedPayload;
@@ -319,6 +328,7 @@ export interface RealtimeEventMap {
   'message.status.updated': MessageStatusUpdatedPayload;
   'campaign.statistics.updated': CampaignStatisticsUpdatedPayload;
   'realtime.driver-changed': RealtimeDriverChangedPayload;
+  'realtime.driver-test': RealtimeDriverTestPayload;
 }
 
 /** Which channels each event may be broadcast on; Switchboard never broadcasts on public channels. */
@@ -329,6 +339,7 @@ export const EVENT_CHANNELS = {
   'message.status.updated': ['workspace', 'workspaceChat'],
   'campaign.statistics.updated': ['workspace', 'campaign'],
   'realtime.driver-changed': ['workspace', 'user'],
+  'realtime.driver-test': ['user'],
 } as const satisfies { [E in RealtimeEventName]: readonly ChannelKey[] };
 
 /** The wire channel names an event may go to, as a type. */

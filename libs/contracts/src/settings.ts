@@ -33,3 +33,78 @@ export const SETTING_DEFAULTS: Record<SettingKey, string> = {
 
 /** A plan's WhatsApp-number limit when the plan never said one (Blazz's trial default). */
 export const DEFAULT_MAX_WHATSAPP_NUMBERS = 1;
+
+/** The schemes a Pusher-protocol server can be reached on. */
+export const PUSHER_SCHEMES = ['https', 'http'] as const;
+export type PusherScheme = (typeof PUSHER_SCHEMES)[number];
+
+/**
+ * `GET /api/admin/settings/broadcast`: the broadcast settings as a platform admin sees them.
+ * The app secret is never sent back; `app_secret_set` says whether one is stored.
+ */
+export interface BroadcastSettingsView {
+  driver: BroadcastDriver;
+  pusher: {
+    app_id: string;
+    app_key: string;
+    app_secret_set: boolean;
+    cluster: string;
+    /** Empty for Pusher Channels; the host of a self-hosted server (Reverb, soketi) otherwise. */
+    host: string;
+    port: number;
+    scheme: PusherScheme;
+  };
+}
+
+/**
+ * `PUT /api/admin/settings/broadcast` and `POST …/broadcast/test`. Pusher fields left out keep
+ * their stored value; `app_secret` is only sent to change it.
+ */
+export interface UpdateBroadcastSettingsRequest {
+  driver: BroadcastDriver;
+  pusher?: Partial<Omit<BroadcastSettingsView['pusher'], 'app_secret_set'>> & {
+    app_secret?: string;
+  };
+}
+
+/** Why a broadcast driver test failed. */
+export const BroadcastTestErrorCode = {
+  /** The Pusher server answered, with an error status (wrong app id, key or secret, …). */
+  PUSHER_REJECTED: 'PUSHER_REJECTED',
+  /** The Pusher server could not be reached (DNS, refused connection, TLS). */
+  PUSHER_UNREACHABLE: 'PUSHER_UNREACHABLE',
+  /** The Pusher server did not answer in time. */
+  PUSHER_TIMEOUT: 'PUSHER_TIMEOUT',
+  PUBLISH_FAILED: 'PUBLISH_FAILED',
+} as const;
+export type BroadcastTestErrorCode =
+  (typeof BroadcastTestErrorCode)[keyof typeof BroadcastTestErrorCode];
+
+/** Answer of the "test" action: a test event was published through the driver, or why not. */
+export type BroadcastTestResult =
+  | { ok: true; driver: BroadcastDriver; latency_ms: number }
+  | {
+      ok: false;
+      driver: BroadcastDriver;
+      error: { code: BroadcastTestErrorCode; message: string };
+    };
+
+/**
+ * `GET /api/realtime/config`: all a browser needs to build its laravel-echo client, and nothing
+ * secret. Private channels are authorized at `auth_endpoint` (pusher) or in the socket (socketio).
+ */
+export type RealtimeClientConfig =
+  | { driver: 'socketio'; path: string }
+  | {
+      driver: 'pusher';
+      key: string;
+      cluster: string;
+      /** Empty for Pusher Channels (pusher-js derives it from the cluster). */
+      host: string;
+      port: number;
+      scheme: PusherScheme;
+      auth_endpoint: string;
+    };
+
+/** Where pusher-js asks the server to sign private and presence channel subscriptions. */
+export const BROADCASTING_AUTH_PATH = '/broadcasting/auth';

@@ -86,6 +86,17 @@ export class AuthService {
     return { user, session };
   }
 
+  /** Users with at least one unexpired, unrevoked login (who may have a page open). */
+  async signedInUserIds(): Promise<number[]> {
+    const rows = await this.sessions
+      .createQueryBuilder('session')
+      .select('DISTINCT session.user_id', 'user_id')
+      .where('session.revoked_at IS NULL')
+      .andWhere('session.expires_at > :now', { now: new Date() })
+      .getRawMany<{ user_id: number | string }>();
+    return rows.map((row) => Number(row.user_id));
+  }
+
   async logout(auth: AuthContext): Promise<void> {
     await this.sessions.update({ id: auth.session.id }, { revokedAt: new Date() });
   }

@@ -1,5 +1,5 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
-import { ErrorCode, type ErrorBody } from '@switchboard/contracts';
+import { ErrorCode, type ErrorBody, type FieldProblem } from '@switchboard/contracts';
 
 /** An error the API answers with a code from the contracts and a message a user can act on. */
 export class AppException extends HttpException {
@@ -22,6 +22,13 @@ export class AppException extends HttpException {
 
   static conflict(message: string, details?: Record<string, unknown>): AppException {
     return new AppException(HttpStatus.CONFLICT, ErrorCode.CONFLICT, message, details);
+  }
+
+  /** A request that is well-formed but names fields the operation cannot do without. */
+  static validation(message: string, fields: FieldProblem[]): AppException {
+    return new AppException(HttpStatus.BAD_REQUEST, ErrorCode.VALIDATION_FAILED, message, {
+      fields,
+    });
   }
 
   static unauthenticated(message = 'Log in to continue'): AppException {

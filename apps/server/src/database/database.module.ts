@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { AuthSession } from '../auth/auth-session.entity';
 import type { AppConfig } from '../config/app-config';
 import { Contact } from '../inbox/contact.entity';
+import { Setting } from '../settings/setting.entity';
 import { User } from '../users/user.entity';
 import { Team } from '../workspaces/team.entity';
 import { Workspace } from '../workspaces/workspace.entity';
@@ -13,7 +14,7 @@ import { buildDataSourceOptions } from './data-source-options';
 import { ensureSqliteFolder } from './database-url';
 import { runPendingMigrations } from './migration-runner';
 
-export const ENTITIES = [User, Workspace, Team, AuthSession, Contact];
+export const ENTITIES = [User, Workspace, Team, AuthSession, Contact, Setting];
 
 export function secretBoxFrom(config: AppConfig): SecretBox {
   return new SecretBox(config.encryptionKey, config.previousEncryptionKeys);

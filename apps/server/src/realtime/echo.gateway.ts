@@ -76,6 +76,16 @@ export class EchoGateway implements OnModuleInit, BeforeApplicationShutdown {
     this.server.on('connection', (socket: Socket) => this.onConnection(socket));
   }
 
+  /** Tells every other server node (through the fan-out) that `signal` happened. */
+  signalOtherNodes(signal: string): void {
+    this.server.of('/').serverSideEmit(signal);
+  }
+
+  /** Runs `handler` whenever another server node sends `signal`. */
+  onSignalFromOtherNodes(signal: string, handler: () => void): void {
+    this.server.of('/').on(signal, handler);
+  }
+
   /** Binds to the app's HTTP server; an application context without HTTP still broadcasts. */
   onModuleInit(): void {
     const httpServer: unknown = this.adapterHost.httpAdapter?.getHttpServer();

@@ -14,6 +14,9 @@ export interface PusherConnection {
   useTLS: boolean;
 }
 
+/** A hung Pusher server must not hold broadcasts (and the work behind them) for long. */
+const DEFAULT_TIMEOUT_MS = 10_000;
+
 /** Pusher accepts at most 100 channels in one trigger. */
 const CHANNELS_PER_TRIGGER = 100;
 
@@ -25,8 +28,9 @@ export class PusherBroadcastDriver implements BroadcastDriverPort {
   readonly name = 'pusher' as const;
   private readonly client: Pusher;
 
-  constructor(connection: PusherConnection) {
+  constructor(connection: PusherConnection, options: { timeoutMs?: number } = {}) {
     this.client = new Pusher({
+      timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       appId: connection.appId,
       key: connection.key,
       secret: connection.secret,
@@ -40,7 +44,9 @@ export class PusherBroadcastDriver implements BroadcastDriverPort {
   async publish({ channels, event, payload, exceptSocketId }: BroadcastMessage): Promise<void> {
     const params = exceptSocketId ? { socket_id: exceptSocketId } : undefined;
     for (let start = 0; start < channels.length; start += CHANNELS_PER_TRIGGER) {
-      const batch = channels.slice(start, start + CHANNELS_PER_TRIGGER);
+      // The library checks `instanceof Array`, which fails for arrays made in another realm (a
+      // native driver's rows under a test VM); Array.from always makes one of this realm.
+      const batch = Array.from(channels.slice(start, start + CHANNELS_PER_TRIGGER));
       // The library resolves only on a 2xx answer and rejects with the status and body otherwise.
       await this.client.trigger(batch, event, payload, params);
     }
