@@ -2,3 +2,9 @@ export * from './test-database';
 export * from './blazz-fixture';
 export * from './fake-pusher/fake-pusher.service';
 export * from './wait-for';
+export * from './fake-whatsapp-web/fake-whatsapp-web';
+export * from './fake-whatsapp-web/fake-whatsapp-web.options';
+export type {
+  FakeMessageAck,
+  FakeSocketState,
+} from './fake-whatsapp-web/fake-whatsapp-web.protocol';

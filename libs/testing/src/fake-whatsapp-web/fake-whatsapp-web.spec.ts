@@ -1,0 +1,300 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { EventEmitter } from 'node:events';
+import { Client, LocalAuth, type Message } from 'whatsapp-web.js';
+import { FakeWhatsAppWeb } from './fake-whatsapp-web';
+import {
+  FAKE_WHATSAPP_CHROMIUM_PATH,
+  fakeWhatsAppClientOptions,
+  trapBrowserCloseRejections,
+  type BrowserCloseRejectionTrap,
+} from './fake-whatsapp-web.options';
+
+// The real whatsapp-web.js, puppeteer and Chromium against the fake: CI always has Chromium.
+const describeWithChromium = existsSync(FAKE_WHATSAPP_CHROMIUM_PATH) ? describe : describe.skip;
+
+const ME = '15550001111@c.us';
+const PEER = '15550002222@c.us';
+const LID_PEER = '99887766554433@lid';
+const LID_PEER_PHONE = '15550004444@c.us';
+const GROUP = '120363000000000001@g.us';
+const OTHER = '15550003333@c.us';
+// A 1×1 transparent PNG.
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
+  'base64',
+);
+
+type Args = unknown[];
+
+/** Resolves with the arguments of the client's next matching event; register before acting. */
+function nextEvent(
+  client: Client,
+  event: string,
+  matches: (...args: Args) => boolean = () => true,
+  timeoutMs = 20_000,
+): Promise<Args> {
+  const emitter = client as unknown as EventEmitter;
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      emitter.off(event, listener);
+      reject(new Error(`Timed out after ${timeoutMs} ms waiting for the client's '${event}'`));
+    }, timeoutMs);
+    const listener = (...args: Args): void => {
+      if (!matches(...args)) return;
+      clearTimeout(timer);
+      emitter.off(event, listener);
+      resolve(args);
+    };
+    emitter.on(event, listener);
+  });
+}
+
+/** Records every event name a client emits, to assert what did not happen. */
+function recordEvents(client: Client): string[] {
+  const seen: string[] = [];
+  const emit = client.emit.bind(client);
+  client.emit = (event: string | symbol, ...args: Args): boolean => {
+    seen.push(String(event));
+    return emit(event, ...args);
+  };
+  return seen;
+}
+
+describeWithChromium('FakeWhatsAppWeb driven by the real whatsapp-web.js', () => {
+  const fake = new FakeWhatsAppWeb();
+  const clients: Client[] = [];
+  let dataPath: string;
+  let trap: BrowserCloseRejectionTrap;
+
+  function newClient(clientId: string): Client {
+    const client = new Client({
+      ...fakeWhatsAppClientOptions(fake),
+      authStrategy: new LocalAuth({ clientId, dataPath }),
+    });
+    clients.push(client);
+    return client;
+  }
+
+  async function linkNewClient(clientId: string, phone: string): Promise<Client> {
+    const client = newClient(clientId);
+    const qr = nextEvent(client, 'qr');
+    const ready = nextEvent(client, 'ready');
+    await client.initialize();
+    const [code] = (await qr) as [string];
+    await fake.scanQr(code, { phone });
+    await ready;
+    return client;
+  }
+
+  beforeAll(async () => {
+    trap = trapBrowserCloseRejections();
+    dataPath = mkdtempSync(join(tmpdir(), 'fake-whatsapp-web-'));
+    await fake.start();
+  });
+
+  afterAll(async () => {
+    // A client the library already destroyed (after a disconnect) closes again harmlessly.
+    await Promise.all(clients.map((client) => client.destroy().catch(() => undefined)));
+    if (fake.pageErrors().length) console.log(fake.pageErrors());
+    await fake.stop();
+    rmSync(dataPath, { recursive: true, force: true });
+    trap.dispose();
+  });
+
+  describe('one session from QR to unlink', () => {
+    let client: Client;
+    let inboundId: string;
+
+    it('emits a QR, a rotated QR, then authenticated and ready once the phone scans it', async () => {
+      client = newClient('main');
+      const firstQr = nextEvent(client, 'qr');
+      await client.initialize();
+      const [qr1] = (await firstQr) as [string];
+      expect(qr1).toMatch(/^2@[^,]+,[^,]+,[^,]+,[^,]+,Chrome$/);
+      expect(await fake.waitForQr()).toBe(qr1);
+
+      const secondQr = nextEvent(client, 'qr');
+      const rotated = await fake.rotateQr(qr1);
+      const [qr2] = (await secondQr) as [string];
+      expect(qr2).toBe(rotated);
+      expect(qr2).not.toBe(qr1);
+      await expect(fake.scanQr(qr1, { phone: ME })).rejects.toThrow(/not shown/);
+
+      const authenticated = nextEvent(client, 'authenticated');
+      const ready = nextEvent(client, 'ready');
+      await fake.scanQr(qr2, { phone: '15550001111', pushname: 'Bot One' });
+      await authenticated;
+      await ready;
+      expect(client.info.wid._serialized).toBe(ME);
+      expect(client.info.pushname).toBe('Bot One');
+      expect(await client.getState()).toBe('CONNECTED');
+    });
+
+    it('delivers an inbound message as a message event', async () => {
+      const received = nextEvent(client, 'message');
+      inboundId = await fake.receiveMessage(ME, { from: PEER, body: 'hello', notifyName: 'Peer' });
+      const [message] = (await received) as [Message];
+      expect(message.id._serialized).toBe(inboundId);
+      expect(message).toMatchObject({ body: 'hello', from: PEER, to: ME, fromMe: false });
+      expect((await message.getContact()).pushname).toBe('Peer');
+    });
+
+    it('sends a message and reports its acks moving forward', async () => {
+      const serverAck = nextEvent(client, 'message_ack', (_m, ack) => ack === 1);
+      const sent = await client.sendMessage(PEER, 'hi back');
+      expect(sent.id._serialized).toMatch(new RegExp(`^true_${PEER}_`));
+      await serverAck;
+      expect(await fake.waitForSentMessage((m) => m.id === sent.id._serialized)).toMatchObject({
+        account: ME,
+        to: PEER,
+        body: 'hi back',
+      });
+
+      const read = nextEvent(client, 'message_ack', (m, ack) => ack === 3);
+      await fake.ackMessage(ME, sent.id._serialized, 3);
+      const [readMessage] = (await read) as [Message];
+      expect(readMessage.id._serialized).toBe(sent.id._serialized);
+      await expect(fake.ackMessage(ME, sent.id._serialized, 2)).rejects.toThrow(/forward/);
+    });
+
+    it('flags a group message with its author', async () => {
+      const received = nextEvent(client, 'message');
+      await fake.receiveMessage(ME, {
+        from: GROUP,
+        author: PEER,
+        body: 'hello group',
+        groupSubject: 'Team',
+      });
+      const [message] = (await received) as [Message];
+      expect(message).toMatchObject({ from: GROUP, author: PEER, body: 'hello group' });
+      const chat = await message.getChat();
+      expect(chat.isGroup).toBe(true);
+      expect(chat.name).toBe('Team');
+    });
+
+    it('shows a message sent from the phone as message_create only', async () => {
+      const seen = recordEvents(client);
+      const created = nextEvent(client, 'message_create', (m) => (m as Message).fromMe);
+      const id = await fake.sendFromPhone(ME, { to: PEER, body: 'from the phone' });
+      const [message] = (await created) as [Message];
+      expect(message).toMatchObject({ body: 'from the phone', from: ME, to: PEER, fromMe: true });
+      expect(message.id._serialized).toBe(id);
+      expect(seen).not.toContain('message');
+    });
+
+    it('reports an edit, then a revoke, of the inbound message', async () => {
+      const edited = nextEvent(client, 'message_edit');
+      await fake.editMessage(ME, inboundId, 'hello, edited');
+      const [message, newBody, previousBody] = (await edited) as [Message, string, string];
+      expect(message.id._serialized).toBe(inboundId);
+      expect([newBody, previousBody]).toEqual(['hello, edited', 'hello']);
+
+      const revoked = nextEvent(client, 'message_revoke_everyone');
+      await fake.revokeMessage(ME, inboundId);
+      const [after, before] = (await revoked) as [Message, Message | undefined];
+      expect(after.type).toBe('revoked');
+      expect(before?.body).toBe('hello, edited');
+    });
+
+    it('serves inbound media to message.downloadMedia()', async () => {
+      const received = nextEvent(client, 'message');
+      await fake.receiveMessage(ME, {
+        from: PEER,
+        body: 'a picture',
+        media: { mimetype: 'image/png', filename: 'dot.png', data: PNG },
+      });
+      const [message] = (await received) as [Message];
+      expect(message).toMatchObject({ hasMedia: true, type: 'image', body: 'a picture' });
+      const media = await message.downloadMedia();
+      expect(media).toMatchObject({ mimetype: 'image/png', filename: 'dot.png' });
+      expect(Buffer.from(media.data, 'base64').equals(PNG)).toBe(true);
+    });
+
+    it('delivers from an @lid sender and maps it to a phone number', async () => {
+      const received = nextEvent(client, 'message');
+      await fake.receiveMessage(ME, {
+        from: LID_PEER,
+        senderPhone: LID_PEER_PHONE,
+        body: 'via lid',
+      });
+      const [message] = (await received) as [Message];
+      expect(message.from).toBe(LID_PEER);
+      expect((await message.getContact()).id._serialized).toBe(LID_PEER_PHONE);
+      expect(await client.getContactLidAndPhone([LID_PEER])).toEqual([
+        { lid: LID_PEER, pn: LID_PEER_PHONE },
+      ]);
+    });
+
+    it('restores the session from LocalAuth without a new QR', async () => {
+      await client.destroy();
+      client = newClient('main');
+      const seen = recordEvents(client);
+      const ready = nextEvent(client, 'ready');
+      await client.initialize();
+      await ready;
+      expect(seen).toContain('authenticated');
+      expect(seen).not.toContain('qr');
+      expect(client.info.wid._serialized).toBe(ME);
+    });
+
+    it('reports socket state changes', async () => {
+      const timeout = nextEvent(client, 'change_state', (state) => state === 'TIMEOUT');
+      await fake.setSocketState(ME, 'TIMEOUT');
+      await timeout;
+      expect(await client.getState()).toBe('TIMEOUT');
+      const connected = nextEvent(client, 'change_state', (state) => state === 'CONNECTED');
+      await fake.setSocketState(ME, 'CONNECTED');
+      await connected;
+    });
+
+    it('hangs the page: the browser stays up but getState() no longer answers', async () => {
+      await fake.hangPage(ME);
+      const state = client.getState();
+      const outcome = await Promise.race([
+        state.then(() => 'answered'),
+        new Promise((resolve) => setTimeout(() => resolve('no answer'), 300)),
+      ]);
+      expect(outcome).toBe('no answer');
+      expect(client.pupBrowser?.connected).toBe(true);
+      fake.releasePage(ME);
+      expect(await state).toBe('CONNECTED');
+    });
+
+    it('disconnects with LOGOUT when the phone unlinks the device, then shows a QR', async () => {
+      const disconnected = nextEvent(client, 'disconnected');
+      const qr = nextEvent(client, 'qr');
+      await fake.unlink(ME);
+      expect(await disconnected).toEqual(['LOGOUT']);
+      await qr;
+      expect(fake.isLinked(ME)).toBe(false);
+    });
+  });
+
+  it('tells concurrent clients apart by their QR, then by their number', async () => {
+    const [first, second] = await Promise.all([
+      linkNewClient('first', '15550005555'),
+      linkNewClient('second', OTHER),
+    ]);
+    expect(first.info.wid._serialized).toBe('15550005555@c.us');
+    expect(second.info.wid._serialized).toBe(OTHER);
+
+    const firstSeen = recordEvents(first);
+    const received = nextEvent(second, 'message');
+    await fake.receiveMessage(OTHER, { from: PEER, body: 'only for the second' });
+    expect(((await received)[0] as Message).to).toBe(OTHER);
+    expect(firstSeen).not.toContain('message');
+
+    const disconnected = nextEvent(first, 'disconnected');
+    await fake.setSocketState('15550005555', 'CONFLICT');
+    expect(await disconnected).toEqual(['CONFLICT']);
+  });
+
+  it('needed no module the fake lacks (strict mode) and left no unexpected rejection', () => {
+    expect(fake.mode).toBe('strict');
+    expect(fake.unknownModules()).toEqual([]);
+    expect(trap.unexpected).toEqual([]);
+  });
+});
