@@ -1,3 +1,4 @@
+import { fork, execFileSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { rmSync } from 'node:fs';
@@ -6,165 +7,461 @@ import { join } from 'node:path';
 import { workspaceChannel, type MessageStatusUpdatedPayload } from '@switchboard/contracts';
 import pino from 'pino';
 import { Server } from 'socket.io';
-import { io as connect, type Socket } from 'socket.io-client';
 import { loadConfig } from '../apps/server/src/config/app-config';
 import { createApp } from '../apps/server/src/create-app';
 import { BroadcasterService } from '../apps/server/src/realtime/broadcaster.service';
+import { EchoGateway } from '../apps/server/src/realtime/echo.gateway';
+import { LatencyHistogram } from './latency-histogram';
+import {
+  now,
+  type BenchStamp,
+  type ChildMessage,
+  type ParentMessage,
+  type PhaseReport,
+} from './realtime-ipc';
 import { round } from './stats';
 
 const PASSWORD = 'bench-password-1';
 const EVENT = 'message.status.updated';
+/** Deliveries that stop advancing for this long are lost (a dropped connection, a bug). */
+const STALL_MS = 5_000;
+
+export interface FanoutOptions {
+  clients: number[];
+  /** Paced phase: events per second, for `pacedSeconds`. */
+  rate: number;
+  pacedSeconds: number;
+  /** Unmeasured paced events before each target's phases: JIT, buffers, end-to-end check. */
+  warmupSeconds: number;
+  /** Throughput phase: events back to back with at most `window` not yet delivered to everyone. */
+  throughputSeconds: number;
+  window: number;
+  /** Client processes; each holds about clients/procs Echo connections. */
+  procs: number;
+  /** The paced phase gives up once the oldest undelivered event is this old (not sustained). */
+  maxBacklogMs: number;
+}
+
+export type TargetName = 'gateway' | 'bare';
+
+export interface PhaseFigures {
+  /** Events published (each one goes to every client). */
+  events: number;
+  expected: number;
+  delivered: number;
+  seconds: number;
+  /** Events delivered to all C clients per second (= deliveries per second / C). */
+  eventsPerSecond: number;
+  deliveriesPerSecond: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+  /** False when the paced phase stopped early because delivery fell behind `maxBacklogMs`. */
+  sustained: boolean;
+  /** Event-loop utilization of the server process and of the busiest client process. */
+  serverElu: number;
+  clientElu: number;
+  disconnects: number;
+}
 
 export interface FanoutResult {
-  target: 'switchboard' | 'bare socket.io';
+  target: TargetName;
   clients: number;
-  /** Paced run: events sent at `rate` per second. */
-  rate: number;
-  p50: number;
-  p99: number;
-  /** Burst run: deliveries per second when events are sent back to back. */
-  deliveriesPerSecond: number;
+  paced: PhaseFigures;
+  throughput: PhaseFigures;
 }
 
 interface Target {
+  name: TargetName;
   url: string;
   channel: string;
-  auth: { headers: Record<string, string> };
-  publish(sequence: number): void;
+  token: string | null;
+  publish(stamp: BenchStamp): void;
+  /** Sockets the server has put into the channel. */
+  subscribed(): number;
   close(): Promise<void>;
 }
 
 /**
- * Fan-out of one event to C clients subscribed to one private channel, through Switchboard's
- * Echo gateway and broadcaster, against a bare socket.io server doing a plain room emit to the
- * same number of identical clients (the baseline, same run). Clients speak the Echo wire protocol
- * with socket.io-client directly, so the client-side cost is the same for both targets.
+ * Fan-out of events to C laravel-echo clients subscribed to one private channel, through the real
+ * Switchboard app (Echo gateway + broadcaster), against a bare socket.io server doing a plain room
+ * emit to the same clients (the baseline, same run, same client processes). The servers run in
+ * this process; the clients run in `procs` forked processes so that decoding on the client side
+ * does not compete with the server for its event loop.
  */
 export async function benchRealtime(
-  clientCounts: number[],
-  rate: number,
-  seconds: number,
+  options: FanoutOptions,
+  onResult: (result: FanoutResult) => void = () => undefined,
 ): Promise<FanoutResult[]> {
+  assertFileLimit(Math.max(...options.clients), options.procs);
   const results: FanoutResult[] = [];
-  for (const clients of clientCounts) {
-    for (const start of [startSwitchboard, startBareSocketIo]) {
-      const target = await start();
-      try {
-        results.push(await measureTarget(target, clients, rate, seconds));
-      } finally {
-        await target.close();
+  const pool = new ClientPool();
+  const targets: Target[] = [];
+  const cleanup = (): void => pool.kill();
+  process.once('exit', cleanup);
+  try {
+    await pool.start(options.procs);
+    targets.push(await startGateway(), await startBare());
+    for (const clients of options.clients) {
+      for (const target of targets) {
+        const result = await measureTarget(pool, target, clients, options);
+        results.push(result);
+        onResult(result);
       }
     }
+    return results;
+  } finally {
+    pool.kill();
+    process.off('exit', cleanup);
+    for (const target of targets) await target.close().catch(() => undefined);
   }
-  return results;
 }
 
+let nextPhase = 1;
+
 async function measureTarget(
+  pool: ClientPool,
   target: Target,
-  count: number,
-  rate: number,
-  seconds: number,
+  clients: number,
+  options: FanoutOptions,
 ): Promise<FanoutResult> {
-  const sentAt = new Map<number, number>();
-  const latencies: number[] = [];
-  let received = 0;
-  let onReceived: () => void = () => undefined;
-  const sockets: Socket[] = [];
-  for (let i = 0; i < count; i += 1) {
-    const socket = connect(target.url, {
-      transports: ['websocket'],
-      forceNew: true,
-      reconnection: false,
+  await pool.connect(target, clients);
+  try {
+    await waitFor(
+      () => target.subscribed() >= clients,
+      60_000,
+      () => {
+        return `${target.subscribed()}/${clients} subscribed to ${target.channel} on ${target.name}`;
+      },
+    );
+    const warmup = await pacedPhase(pool, target, clients, {
+      ...options,
+      pacedSeconds: options.warmupSeconds,
     });
-    socket.on(EVENT, (_channel: string, payload: MessageStatusUpdatedPayload) => {
-      const sent = sentAt.get(payload.message_id);
-      if (sent !== undefined) latencies.push(performance.now() - sent);
-      received += 1;
-      onReceived();
-    });
-    sockets.push(socket);
-  }
-  await Promise.all(
-    sockets.map((s) =>
-      s.connected ? Promise.resolve() : new Promise<void>((r) => s.once('connect', () => r())),
-    ),
-  );
-  // Subscribing is acknowledged by nothing (Echo protocol); a probe event tells when all are in.
-  for (const socket of sockets)
-    socket.emit('subscribe', { channel: target.channel, auth: target.auth });
-  let probe = -1;
-  while (received < count) {
-    received = 0;
-    target.publish(probe);
-    await waitUntil(() => received >= count, 2_000).catch(() => undefined);
-    probe -= 1;
-  }
-
-  // Paced: `rate` events per second for `seconds`; latency from publish to each client's receipt.
-  received = 0;
-  latencies.length = 0;
-  const events = rate * seconds;
-  const interval = 1000 / rate;
-  const started = performance.now();
-  for (let seq = 1; seq <= events; seq += 1) {
-    const due = started + (seq - 1) * interval;
-    const wait = due - performance.now();
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    sentAt.set(seq, performance.now());
-    target.publish(seq);
-  }
-  await waitUntil(() => received >= events * count, 60_000);
-  latencies.sort((a, b) => a - b);
-  const pick = (q: number) =>
-    round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!);
-  const p50 = pick(0.5);
-  const p99 = pick(0.99);
-
-  // Burst: events back to back, deliveries per second until every client has every event.
-  received = 0;
-  const burst = 100;
-  const burstStart = performance.now();
-  for (let seq = 1; seq <= burst; seq += 1) target.publish(100_000 + seq);
-  await waitUntil(() => received >= burst * count, 120_000);
-  const deliveriesPerSecond = round((burst * count) / ((performance.now() - burstStart) / 1000));
-
-  for (const socket of sockets) socket.disconnect();
-  return { target: labelOf(target), clients: count, rate, p50, p99, deliveriesPerSecond };
-
-  function waitUntil(condition: () => boolean, timeoutMs: number): Promise<void> {
-    if (condition()) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`timed out: ${received} deliveries`)),
-        timeoutMs,
+    if (warmup.delivered < warmup.expected) {
+      throw new Error(
+        `${target.name}: warm-up delivered ${warmup.delivered} of ${warmup.expected} events`,
       );
-      onReceived = () => {
-        if (!condition()) return;
-        clearTimeout(timer);
-        onReceived = () => undefined;
-        resolve();
+    }
+    const paced = await pacedPhase(pool, target, clients, options);
+    const throughput = await throughputPhase(pool, target, clients, options);
+    return { target: target.name, clients, paced, throughput };
+  } finally {
+    await pool.disconnect();
+    await waitFor(
+      () => target.subscribed() === 0,
+      30_000,
+      () => 'clients to leave',
+    ).catch(() => undefined);
+  }
+}
+
+/**
+ * `rate` events per second. Each event is stamped with the time it was due, not the time the
+ * publisher got to it, so a server event loop that falls behind shows up as latency.
+ */
+async function pacedPhase(
+  pool: ClientPool,
+  target: Target,
+  clients: number,
+  options: FanoutOptions,
+): Promise<PhaseFigures> {
+  const phase = nextPhase++;
+  const run = startPhase(pool);
+  const total = Math.round(options.rate * options.pacedSeconds);
+  const interval = 1000 / options.rate;
+  const start = now() + 20;
+  const dueAt = (seq: number) => start + seq * interval;
+  let published = 0;
+  let sustained = true;
+  const behind = (seq: number) => now() - dueAt(seq) > options.maxBacklogMs;
+  while (published < total) {
+    const wait = dueAt(published) - now();
+    // Yield even when late, so socket writes and client acks get their turn.
+    await (wait > 1 ? sleep(wait) : new Promise<void>((resolve) => setImmediate(resolve)));
+    const oldest = pool.acked(phase);
+    if (oldest < published && behind(oldest)) {
+      sustained = false;
+      break;
+    }
+    // One broadcast can take longer than the interval; give up instead of falling ever further
+    // behind in one synchronous burst.
+    const until = now();
+    while (published < total && dueAt(published) <= until) {
+      if (behind(published)) {
+        sustained = false;
+        break;
+      }
+      target.publish({ phase, seq: published, sentAt: dueAt(published) });
+      published += 1;
+    }
+  }
+  const done = await pool.drain(phase, published);
+  return run.finish(phase, published, clients, done - start, sustained);
+}
+
+/** Events as fast as the server takes them, with at most `window` events not yet everywhere. */
+async function throughputPhase(
+  pool: ClientPool,
+  target: Target,
+  clients: number,
+  options: FanoutOptions,
+): Promise<PhaseFigures> {
+  const phase = nextPhase++;
+  const run = startPhase(pool);
+  const start = now();
+  const stopAt = start + options.throughputSeconds * 1000;
+  let published = 0;
+  const topUp = (): void => {
+    while (published - pool.acked(phase) < options.window && now() < stopAt) {
+      target.publish({ phase, seq: published, sentAt: now() });
+      published += 1;
+    }
+  };
+  pool.onAck = topUp;
+  topUp();
+  try {
+    await sleep(stopAt - now());
+  } finally {
+    pool.onAck = () => undefined;
+  }
+  const done = await pool.drain(phase, published);
+  return run.finish(phase, published, clients, done - start, true);
+}
+
+function startPhase(pool: ClientPool) {
+  pool.mark();
+  const elu = performance.eventLoopUtilization();
+  return {
+    async finish(
+      phase: number,
+      events: number,
+      clients: number,
+      elapsedMs: number,
+      sustained: boolean,
+    ): Promise<PhaseFigures> {
+      const serverElu = performance.eventLoopUtilization(elu).utilization;
+      const reports = await pool.report(phase);
+      const histogram = new LatencyHistogram();
+      let delivered = 0;
+      let clientElu = 0;
+      let disconnects = 0;
+      for (const r of reports) {
+        histogram.merge(r.histogram);
+        delivered += r.delivered;
+        clientElu = Math.max(clientElu, r.elu);
+        disconnects += r.disconnects;
+      }
+      const seconds = elapsedMs / 1000;
+      return {
+        events,
+        expected: events * clients,
+        delivered,
+        seconds: round(seconds),
+        eventsPerSecond: round(delivered / clients / seconds),
+        deliveriesPerSecond: Math.round(delivered / seconds),
+        p50: round(histogram.quantile(0.5)),
+        p95: round(histogram.quantile(0.95)),
+        p99: round(histogram.quantile(0.99)),
+        max: round(histogram.max),
+        sustained,
+        serverElu: round(serverElu),
+        clientElu: round(clientElu),
+        disconnects,
+      };
+    },
+  };
+}
+
+/** The forked client processes, their acks per phase, and request/response over IPC. */
+class ClientPool {
+  onAck: () => void = () => undefined;
+  private children: ChildProcess[] = [];
+  private readonly acks = new Map<number, number[]>();
+  private readonly waiters: Array<Map<ChildMessage['type'], (message: ChildMessage) => void>> = [];
+  private failure: Error | null = null;
+  private onProgress: () => void = () => undefined;
+
+  async start(count: number): Promise<void> {
+    for (let i = 0; i < count; i += 1) {
+      const child = fork(join(__dirname, 'realtime-clients.js'), [], {
+        serialization: 'advanced',
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+        execArgv: [],
+      });
+      const waiters = new Map<ChildMessage['type'], (message: ChildMessage) => void>();
+      this.waiters.push(waiters);
+      child.on('message', (message: ChildMessage) => this.onMessage(i, message));
+      child.on('exit', (code, signal) => {
+        if (this.children.length === 0) return;
+        this.fail(new Error(`client process ${i} exited (${signal ?? code})`));
+      });
+      this.children.push(child);
+    }
+    await this.calibrate();
+  }
+
+  /**
+   * Latency is measured across processes, so each child learns its clock's offset from this one
+   * (IPC ping, the sample with the shortest round trip; error at most half of it).
+   */
+  private async calibrate(): Promise<void> {
+    for (let i = 0; i < this.children.length; i += 1) {
+      let best = { rtt: Infinity, offset: 0 };
+      for (let id = 0; id < 20; id += 1) {
+        const sent = now();
+        const reply = await this.request(i, { type: 'clock', id }, 'clock');
+        const received = now();
+        if (reply.type !== 'clock') continue;
+        if (received - sent < best.rtt) {
+          best = { rtt: received - sent, offset: reply.now - (sent + received) / 2 };
+        }
+      }
+      this.send(i, { type: 'offset', ms: best.offset });
+    }
+  }
+
+  async connect(target: Target, clients: number): Promise<void> {
+    this.acks.clear();
+    const k = this.children.length;
+    await Promise.all(
+      this.children.map((_, i) =>
+        this.request(
+          i,
+          {
+            type: 'connect',
+            url: target.url,
+            channel: target.channel.replace(/^private-/, ''),
+            event: EVENT,
+            token: target.token,
+            clients: Math.floor(clients / k) + (i < clients % k ? 1 : 0),
+            concurrency: 20,
+          },
+          'connected',
+        ),
+      ),
+    );
+  }
+
+  async disconnect(): Promise<void> {
+    await Promise.all(
+      this.children.map((_, i) => this.request(i, { type: 'disconnect' }, 'disconnected')),
+    );
+  }
+
+  mark(): void {
+    for (let i = 0; i < this.children.length; i += 1) this.send(i, { type: 'mark' });
+  }
+
+  report(phase: number): Promise<PhaseReport[]> {
+    return Promise.all(
+      this.children.map(
+        (_, i) => this.request(i, { type: 'report', phase }, 'report') as Promise<PhaseReport>,
+      ),
+    );
+  }
+
+  /** How many events of the phase (from seq 0, in order) every client has received. */
+  acked(phase: number): number {
+    const upTo = this.acks.get(phase);
+    if (!upTo) return 0;
+    let min = Infinity;
+    for (let i = 0; i < this.children.length; i += 1) min = Math.min(min, upTo[i] ?? 0);
+    return min;
+  }
+
+  /** Resolves with the time the last event reached every client, or when delivery stalls. */
+  drain(phase: number, events: number): Promise<number> {
+    if (this.acked(phase) >= events) return Promise.resolve(now());
+    return new Promise((resolve, reject) => {
+      let lastProgress = now();
+      let lastAcked = this.acked(phase);
+      const timer = setInterval(() => {
+        if (this.failure) finish(() => reject(this.failure!));
+        else if (now() - lastProgress > STALL_MS) finish(() => resolve(lastProgress));
+      }, 200);
+      const finish = (then: () => void): void => {
+        clearInterval(timer);
+        this.onProgress = () => undefined;
+        then();
+      };
+      this.onProgress = () => {
+        const acked = this.acked(phase);
+        if (acked === lastAcked) return;
+        lastAcked = acked;
+        lastProgress = now();
+        if (acked >= events) finish(() => resolve(lastProgress));
       };
     });
   }
+
+  kill(): void {
+    const children = this.children;
+    this.children = [];
+    for (const child of children) {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    }
+  }
+
+  private onMessage(index: number, message: ChildMessage): void {
+    if (message.type === 'ack') {
+      let upTo = this.acks.get(message.phase);
+      if (!upTo) this.acks.set(message.phase, (upTo = []));
+      upTo[index] = message.upTo;
+      this.onAck();
+      this.onProgress();
+      return;
+    }
+    if (message.type === 'error') {
+      this.fail(new Error(`client process ${index}: ${message.message}`));
+      return;
+    }
+    const waiter = this.waiters[index]!.get(message.type);
+    this.waiters[index]!.delete(message.type);
+    waiter?.(message);
+  }
+
+  private fail(error: Error): void {
+    this.failure ??= error;
+    for (const waiters of this.waiters) {
+      for (const waiter of waiters.values()) waiter({ type: 'error', message: error.message });
+      waiters.clear();
+    }
+  }
+
+  private send(index: number, message: ParentMessage): void {
+    this.children[index]!.send(message);
+  }
+
+  private request(
+    index: number,
+    message: ParentMessage,
+    reply: ChildMessage['type'],
+  ): Promise<ChildMessage> {
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise((resolve, reject) => {
+      this.waiters[index]!.set(reply, (answer) =>
+        answer.type === 'error' ? reject(new Error(answer.message)) : resolve(answer),
+      );
+      this.send(index, message);
+    });
+  }
 }
 
-const labels = new WeakMap<Target, FanoutResult['target']>();
-function labelOf(target: Target): FanoutResult['target'] {
-  return labels.get(target)!;
-}
-
-function payload(sequence: number, workspaceId: number): MessageStatusUpdatedPayload {
-  return {
+function payload(stamp: BenchStamp, workspaceId: number) {
+  const body: MessageStatusUpdatedPayload = {
     workspace_id: workspaceId,
     contact_id: 1,
-    message_id: sequence,
+    message_id: stamp.seq + 1,
     provider_message_id: null,
     status: 'delivered',
     at: '2026-01-01T00:00:00.000Z',
   };
+  return { ...body, bench: stamp };
 }
 
-async function startSwitchboard(): Promise<Target> {
+async function startGateway(): Promise<Target> {
   const file = join(tmpdir(), `sb-bench-rt-${process.pid}.sqlite`);
   const config = loadConfig(
     {
@@ -178,48 +475,96 @@ async function startSwitchboard(): Promise<Target> {
     { adminDistDir: '/nonexistent' },
   );
   const app = await createApp(config, pino({ level: 'silent' }));
-  await app.listen(0, '127.0.0.1');
-  const base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
-  const login = (await (
-    await fetch(`${base}/api/auth/login`, {
+  const removeDatabase = () => {
+    for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
+  };
+  try {
+    await app.listen(0, '127.0.0.1');
+    const base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+    const response = await fetch(`${base}/api/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ email: config.adminEmail, password: PASSWORD }),
-    })
-  ).json()) as { token: string; current_workspace_id: number };
-  const workspaceId = login.current_workspace_id;
-  const channel = workspaceChannel(workspaceId);
-  const broadcaster = app.get(BroadcasterService);
-  const target: Target = {
-    url: base,
-    channel,
-    auth: { headers: { Authorization: `Bearer ${login.token}` } },
-    publish: (sequence) =>
-      void broadcaster.broadcast(channel, EVENT, payload(sequence, workspaceId)),
-    close: async () => {
-      await app.close();
-      for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
-    },
-  };
-  labels.set(target, 'switchboard');
-  return target;
+    });
+    if (!response.ok) throw new Error(`login failed: ${response.status}`);
+    const login = (await response.json()) as { token: string; current_workspace_id: number };
+    const workspaceId = login.current_workspace_id;
+    const channel = workspaceChannel(workspaceId);
+    const broadcaster = app.get(BroadcasterService);
+    const rooms = app.get(EchoGateway).server.of('/').adapter.rooms;
+    return {
+      name: 'gateway',
+      url: base,
+      channel,
+      token: login.token,
+      publish: (stamp) => void broadcaster.broadcast(channel, EVENT, payload(stamp, workspaceId)),
+      subscribed: () => rooms.get(channel)?.size ?? 0,
+      close: async () => {
+        await app.close();
+        removeDatabase();
+      },
+    };
+  } catch (error) {
+    await app.close();
+    removeDatabase();
+    throw error;
+  }
 }
 
-async function startBareSocketIo(): Promise<Target> {
+/** socket.io with its default in-memory adapter: `subscribe` joins the room, nothing else. */
+async function startBare(): Promise<Target> {
   const http = createServer();
   const io = new Server(http, { serveClient: false });
   io.on('connection', (socket) => {
     socket.on('subscribe', ({ channel }: { channel: string }) => void socket.join(channel));
   });
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-  const channel = 'private-workspace.1';
-  const target: Target = {
+  const channel = workspaceChannel(1);
+  const rooms = io.of('/').adapter.rooms;
+  return {
+    name: 'bare',
     url: `http://127.0.0.1:${(http.address() as AddressInfo).port}`,
     channel,
-    auth: { headers: {} },
-    publish: (sequence) => void io.to(channel).emit(EVENT, channel, payload(sequence, 1)),
+    token: null,
+    publish: (stamp) => void io.to(channel).emit(EVENT, channel, payload(stamp, 1)),
+    subscribed: () => rooms.get(channel)?.size ?? 0,
     close: () => new Promise<void>((resolve) => void io.close(() => resolve())),
   };
-  labels.set(target, 'bare socket.io');
-  return target;
+}
+
+/** The server holds one descriptor per client, each client process its share; say so up front. */
+function assertFileLimit(clients: number, procs: number): void {
+  let limit: number;
+  try {
+    limit = Number(execFileSync('sh', ['-c', 'ulimit -n'], { encoding: 'utf8' }).trim());
+  } catch {
+    return;
+  }
+  if (!Number.isFinite(limit)) return; // "unlimited"
+  const needed = clients + 256;
+  if (limit < needed) {
+    throw new Error(
+      `open-file limit is ${limit}, ${clients} clients need about ${needed} in the server ` +
+        `process (${Math.ceil(clients / procs) + 256} per client process): run \`ulimit -n ${Math.max(
+          65_536,
+          needed,
+        )}\` first`,
+    );
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+}
+
+async function waitFor(
+  condition: () => boolean,
+  timeoutMs: number,
+  describe: () => string,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${describe()}`);
+    await sleep(50);
+  }
 }
