@@ -218,6 +218,17 @@ export class FakePusherService {
     }
   }
 
+  /**
+   * Cuts every client connection without a close handshake, as a network drop would; pusher-js
+   * reconnects and subscribes again. Resolves once the server has handled every close.
+   */
+  async dropConnections(): Promise<void> {
+    const ids = [...this.live.keys()];
+    const closed = ids.map((id) => this.connectionClosed(id));
+    for (const id of ids) this.live.get(id)?.socket.terminate();
+    await Promise.all(closed);
+  }
+
   /** Resolves once the server has handled the close of this connection (and its departures). */
   connectionClosed(socketId: string): Promise<void> {
     if (!this.live.has(socketId)) return Promise.resolve();
