@@ -6,15 +6,43 @@ export interface EngineConfig {
   serverUrl: string;
   engineSecret: string;
   logLevel: string;
+  /** LocalAuth profiles live under this directory, one `session-<id>` folder per session. */
+  dataDir: string;
+  chromiumPath: string;
+  /** How long a session may wait for a QR scan (or pairing code) before it stops. */
+  qrWindowMs: number;
+  maxSessions: number;
+  /** How long `client.destroy()` may take before the browser process is killed. */
+  destroyTimeoutMs: number;
+  bodyLimitBytes: number;
+  callbacks: {
+    maxAttempts: number;
+    retryBaseMs: number;
+    retryMaxMs: number;
+    timeoutMs: number;
+    /** Undelivered events kept in memory across all sessions; the oldest go first when full. */
+    outboxLimit: number;
+  };
 }
 
 export class EngineConfigError extends Error {}
 
-export function loadEngineConfig(env: Record<string, string | undefined>): EngineConfig {
+type Env = Record<string, string | undefined>;
+
+export function loadEngineConfig(env: Env): EngineConfig {
   const problems: string[] = [];
-  const port = Number(env.ENGINE_PORT ?? '3100');
-  if (!Number.isInteger(port) || port < 1 || port > 65535)
-    problems.push(`ENGINE_PORT must be a port number (got "${env.ENGINE_PORT}")`);
+  const int = (name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER) => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      problems.push(`${name} must be an integer from ${min} to ${max} (got "${raw}")`);
+      return fallback;
+    }
+    return value;
+  };
+
+  const port = int('ENGINE_PORT', 3100, 1, 65535);
   const engineSecret = env.ENGINE_SECRET ?? '';
   if (engineSecret.length < 32)
     problems.push('ENGINE_SECRET must be set to at least 32 characters');
@@ -24,16 +52,34 @@ export function loadEngineConfig(env: Record<string, string | undefined>): Engin
   const logLevel = env.LOG_LEVEL ?? 'info';
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel))
     problems.push(`LOG_LEVEL is not a log level (got "${logLevel}")`);
+  const engineId = env.ENGINE_ID ?? `engine-${process.pid}`;
+  if (!/^[\w.-]{1,64}$/.test(engineId))
+    problems.push(`ENGINE_ID may only hold letters, digits, "_", "." and "-" (got "${engineId}")`);
+
+  const config: EngineConfig = {
+    host: env.ENGINE_HOST ?? '127.0.0.1',
+    port,
+    engineId,
+    serverUrl: serverUrl.replace(/\/$/, ''),
+    engineSecret,
+    logLevel,
+    dataDir: env.ENGINE_DATA_DIR || './var/engine',
+    chromiumPath: env.ENGINE_CHROMIUM_PATH || '/usr/bin/chromium',
+    qrWindowMs: int('ENGINE_QR_WINDOW_MS', 300_000, 1_000),
+    maxSessions: int('ENGINE_MAX_SESSIONS', 50, 1, 10_000),
+    destroyTimeoutMs: int('ENGINE_DESTROY_TIMEOUT_MS', 30_000, 100),
+    bodyLimitBytes: int('ENGINE_BODY_LIMIT_BYTES', 32 * 1024 * 1024, 1024),
+    callbacks: {
+      maxAttempts: int('ENGINE_CALLBACK_MAX_ATTEMPTS', 10, 1, 1_000),
+      retryBaseMs: int('ENGINE_CALLBACK_RETRY_BASE_MS', 500, 1),
+      retryMaxMs: int('ENGINE_CALLBACK_RETRY_MAX_MS', 30_000, 1),
+      timeoutMs: int('ENGINE_CALLBACK_TIMEOUT_MS', 10_000, 100),
+      outboxLimit: int('ENGINE_OUTBOX_LIMIT', 10_000, 10),
+    },
+  };
   if (problems.length)
     throw new EngineConfigError(
       `Invalid engine configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
     );
-  return {
-    host: env.ENGINE_HOST ?? '127.0.0.1',
-    port,
-    engineId: env.ENGINE_ID ?? `engine-${process.pid}`,
-    serverUrl: serverUrl.replace(/\/$/, ''),
-    engineSecret,
-    logLevel,
-  };
+  return config;
 }

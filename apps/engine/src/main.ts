@@ -1,19 +1,17 @@
 import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
-import pino from 'pino';
+import { createEngineApp } from './create-engine-app';
 import { EngineConfigError, loadEngineConfig } from './engine-config';
-import { EngineModule } from './engine.module';
+import { createEngineLogger } from './logging/logger';
 
 async function main(): Promise<void> {
   const config = loadEngineConfig(process.env);
-  const logger = pino({
-    level: config.logLevel,
-    base: { service: 'engine', engine: config.engineId },
-  });
-  const app = await NestFactory.create(EngineModule.forRoot(config), { logger: ['error', 'warn'] });
-  app.enableShutdownHooks();
+  const logger = createEngineLogger(config.logLevel, config.engineId);
+  const app = await createEngineApp(config, logger);
   await app.listen(config.port, config.host);
-  logger.info({ port: config.port }, 'engine listening');
+  logger.info(
+    { port: config.port, max_sessions: config.maxSessions, data_dir: config.dataDir },
+    'engine listening',
+  );
 }
 
 main().catch((error: unknown) => {

@@ -1,6 +1,7 @@
 // Browser-safe entry: names and shapes only. Node-only helpers are in `@switchboard/contracts/node`.
 export * from './acks';
 export * from './api';
+export * from './engine';
 export * from './errors';
 export * from './realtime';
 export * from './roles';

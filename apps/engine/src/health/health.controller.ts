@@ -1,18 +1,22 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import type { EngineConfig } from '../engine-config';
 import { ENGINE_CONFIG } from '../engine.tokens';
+import { SessionHostService } from '../sessions/session-host.service';
 
 export interface EngineHealth {
   status: 'ok';
   engine_id: string;
   uptime_s: number;
-  sessions: { total: number };
+  sessions: { total: number; running: number; max: number };
   memory: { rss_mb: number; heap_used_mb: number };
 }
 
 @Controller()
 export class HealthController {
-  constructor(@Inject(ENGINE_CONFIG) private readonly config: EngineConfig) {}
+  constructor(
+    @Inject(ENGINE_CONFIG) private readonly config: EngineConfig,
+    private readonly host: SessionHostService,
+  ) {}
 
   @Get('health')
   health(): EngineHealth {
@@ -21,7 +25,7 @@ export class HealthController {
       status: 'ok',
       engine_id: this.config.engineId,
       uptime_s: Math.round(process.uptime()),
-      sessions: { total: 0 },
+      sessions: { ...this.host.counts(), max: this.config.maxSessions },
       memory: {
         rss_mb: Math.round(memory.rss / 1_048_576),
         heap_used_mb: Math.round(memory.heapUsed / 1_048_576),

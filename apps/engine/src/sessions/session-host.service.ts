@@ -1,0 +1,228 @@
+import { createHash } from 'node:crypto';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  EngineErrorCode,
+  type EngineMediaView,
+  type EngineSessionView,
+  type MarkReadResult,
+  type SendMediaRequest,
+  type SendResult,
+  type SendTextRequest,
+  type StartSessionRequest,
+} from '@switchboard/contracts';
+import type { Logger } from 'pino';
+import { EventOutboxService } from '../callbacks/event-outbox.service';
+import { EngineException } from '../common/engine.exception';
+import type { EngineConfig } from '../engine-config';
+import { ENGINE_CONFIG, ENGINE_LOGGER, WHATSAPP_CLIENT_FACTORY } from '../engine.tokens';
+import type { WhatsAppClientFactory } from '../whatsapp/whatsapp-client.port';
+import { loadOutgoingMedia } from './outgoing-media';
+import { IdempotencyCache } from './idempotency-cache';
+import { KeyedLock } from './keyed-lock';
+import { WhatsAppSession } from './whatsapp-session';
+
+/** Failures of a send that surely did not reach WhatsApp; a retry with the same key may send. */
+const RETRYABLE_SEND_FAILURES = new Set<EngineErrorCode>([
+  EngineErrorCode.SESSION_NOT_CONNECTED,
+  EngineErrorCode.SESSION_NOT_FOUND,
+  EngineErrorCode.VALIDATION_FAILED,
+]);
+
+/**
+ * Hosts this engine's WhatsApp Web sessions: one client per session, at most
+ * `ENGINE_MAX_SESSIONS` running at once, lifecycle commands serialized per session.
+ */
+@Injectable()
+export class SessionHostService implements OnApplicationShutdown {
+  private readonly sessions = new Map<string, WhatsAppSession>();
+  private readonly lock = new KeyedLock();
+  private readonly sends = new IdempotencyCache<SendResult>();
+
+  constructor(
+    @Inject(ENGINE_CONFIG) private readonly config: EngineConfig,
+    @Inject(WHATSAPP_CLIENT_FACTORY) private readonly factory: WhatsAppClientFactory,
+    @Inject(ENGINE_LOGGER) private readonly logger: Logger,
+    private readonly outbox: EventOutboxService,
+  ) {}
+
+  start(sessionId: string, request: StartSessionRequest): Promise<EngineSessionView> {
+    return this.lock.run(sessionId, () => {
+      const existing = this.sessions.get(sessionId);
+      if (existing?.running) return Promise.resolve(existing.view());
+      this.assertCapacity();
+      const session = existing ?? this.create(sessionId);
+      session.start(
+        request.pairing_phone_number ? { pairingPhoneNumber: request.pairing_phone_number } : {},
+      );
+      return Promise.resolve(session.view());
+    });
+  }
+
+  stop(sessionId: string): Promise<EngineSessionView> {
+    return this.command(sessionId, (session) => session.stop());
+  }
+
+  logout(sessionId: string): Promise<EngineSessionView> {
+    return this.command(sessionId, (session) => session.logout());
+  }
+
+  restart(sessionId: string): Promise<EngineSessionView> {
+    return this.command(sessionId, async (session) => {
+      if (!session.running) this.assertCapacity();
+      await session.restart();
+    });
+  }
+
+  regenerateQr(sessionId: string): Promise<EngineSessionView> {
+    return this.command(sessionId, async (session) => {
+      if (!session.running) this.assertCapacity();
+      await session.regenerateQr();
+    });
+  }
+
+  status(sessionId: string): EngineSessionView {
+    return this.get(sessionId).view();
+  }
+
+  sendText(sessionId: string, request: SendTextRequest): Promise<SendResult> {
+    const session = this.get(sessionId);
+    return this.idempotent(sessionId, request, () =>
+      session.send(request.idempotency_key, request.chat_id, request.text, {
+        ...(request.quoted_message_id ? { quotedMessageId: request.quoted_message_id } : {}),
+      }),
+    );
+  }
+
+  sendMedia(sessionId: string, request: SendMediaRequest): Promise<SendResult> {
+    const session = this.get(sessionId);
+    return this.idempotent(sessionId, request, async () => {
+      session.connectedClient();
+      const media = this.factory.media(
+        await loadOutgoingMedia(request.media, this.config.bodyLimitBytes),
+      );
+      return session.send(request.idempotency_key, request.chat_id, media, {
+        ...(request.caption ? { caption: request.caption } : {}),
+        ...(request.quoted_message_id ? { quotedMessageId: request.quoted_message_id } : {}),
+      });
+    });
+  }
+
+  async markRead(sessionId: string, chatId: string): Promise<MarkReadResult> {
+    const client = this.get(sessionId).connectedClient();
+    try {
+      return { chat_id: chatId, ok: await client.sendSeen(chatId) };
+    } catch (error) {
+      throw providerError('mark the chat read', error);
+    }
+  }
+
+  async media(sessionId: string, messageId: string): Promise<EngineMediaView> {
+    const client = this.get(sessionId).connectedClient();
+    let media;
+    try {
+      const message = await client.getMessageById(messageId);
+      if (!message?.hasMedia || !message.downloadMedia) {
+        throw new EngineException(
+          EngineErrorCode.MESSAGE_NOT_FOUND,
+          `No message with media ${messageId} on this session`,
+        );
+      }
+      media = await message.downloadMedia();
+    } catch (error) {
+      if (error instanceof EngineException) throw error;
+      throw providerError('download the media', error);
+    }
+    if (!media) {
+      throw new EngineException(
+        EngineErrorCode.MESSAGE_NOT_FOUND,
+        `The media of ${messageId} is no longer available`,
+      );
+    }
+    return {
+      provider_message_id: messageId,
+      mimetype: media.mimetype,
+      filename: media.filename ?? null,
+      size: media.filesize ?? Math.floor((media.data.length * 3) / 4),
+      base64: media.data,
+    };
+  }
+
+  counts(): { total: number; running: number } {
+    let running = 0;
+    for (const session of this.sessions.values()) if (session.running) running += 1;
+    return { total: this.sessions.size, running };
+  }
+
+  /** Resolves once every event the session raised so far has reached the outbox. */
+  settled(sessionId: string): Promise<void> {
+    return this.sessions.get(sessionId)?.settled() ?? Promise.resolve();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all(
+      [...this.sessions.values()].map((session) =>
+        this.lock.run(session.sessionId, () => session.shutdown()),
+      ),
+    );
+  }
+
+  private create(sessionId: string): WhatsAppSession {
+    const session = new WhatsAppSession(sessionId, {
+      config: this.config,
+      factory: this.factory,
+      logger: this.logger.child({ session: sessionId }),
+      publish: (event) => this.outbox.enqueue(event),
+      exclusive: (work) => this.lock.run(sessionId, work),
+    });
+    this.sessions.set(sessionId, session);
+    return session;
+  }
+
+  private get(sessionId: string): WhatsAppSession {
+    const session = this.sessions.get(sessionId);
+    if (!session) throw EngineException.sessionNotFound(sessionId);
+    return session;
+  }
+
+  private command(
+    sessionId: string,
+    work: (session: WhatsAppSession) => Promise<void>,
+  ): Promise<EngineSessionView> {
+    const session = this.get(sessionId);
+    return this.lock.run(sessionId, async () => {
+      await work(session);
+      return session.view();
+    });
+  }
+
+  private assertCapacity(): void {
+    const { running } = this.counts();
+    if (running >= this.config.maxSessions) {
+      throw new EngineException(
+        EngineErrorCode.ENGINE_FULL,
+        `This engine already runs its maximum of ${this.config.maxSessions} sessions`,
+        { max_sessions: this.config.maxSessions },
+      );
+    }
+  }
+
+  private idempotent(
+    sessionId: string,
+    request: SendTextRequest | SendMediaRequest,
+    work: () => Promise<SendResult>,
+  ): Promise<SendResult> {
+    const { idempotency_key: key, ...content } = request;
+    const fingerprint = createHash('sha256').update(JSON.stringify(content)).digest('hex');
+    return this.sends.run(`${sessionId}\u0000${key}`, fingerprint, work, (error) => {
+      const keep = !(error instanceof EngineException && RETRYABLE_SEND_FAILURES.has(error.code));
+      if (keep) this.logger.warn({ session: sessionId, err: error }, 'send failed');
+      return keep;
+    });
+  }
+}
+
+function providerError(action: string, error: unknown): EngineException {
+  return new EngineException(EngineErrorCode.PROVIDER_ERROR, `WhatsApp Web could not ${action}`, {
+    cause: error instanceof Error ? error.message : String(error),
+  });
+}

@@ -1,0 +1,95 @@
+import { rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { Client, LocalAuth, MessageMedia, type ClientOptions } from 'whatsapp-web.js';
+import type { EngineConfig } from '../engine-config';
+import type {
+  CreateClientOptions,
+  OutgoingMedia,
+  WhatsAppClient,
+  WhatsAppClientFactory,
+} from './whatsapp-client.port';
+
+/**
+ * Client options a caller may add on top of the engine's own: a pinned `webVersion` and
+ * `webVersionCache`, extra puppeteer `args`, timeouts. The login strategy stays the engine's.
+ */
+export interface ExtraClientOptions {
+  webVersion?: string;
+  webVersionCache?: ClientOptions['webVersionCache'];
+  authTimeoutMs?: number;
+  userAgent?: string;
+  bypassCSP?: boolean;
+  takeoverOnConflict?: boolean;
+  takeoverTimeoutMs?: number;
+  deviceName?: string;
+  browserName?: string;
+  /** Merged into the engine's launch options; `args` are appended to the engine's own. */
+  puppeteer?: {
+    args?: string[];
+    executablePath?: string;
+    headless?: boolean;
+    timeout?: number;
+    protocolTimeout?: number;
+  };
+}
+
+const BASE_CHROMIUM_ARGS = ['--disable-gpu', '--disable-dev-shm-usage', '--no-first-run'];
+/** Cold starts of Chromium can exceed puppeteer's 30 s default. */
+const LAUNCH_TIMEOUT_MS = 90_000;
+
+/** whatsapp-web.js in headless Chromium, one LocalAuth profile per session under the data dir. */
+export class WebJsClientFactory implements WhatsAppClientFactory {
+  private readonly dataDir: string;
+
+  constructor(
+    private readonly config: EngineConfig,
+    private readonly extra: ExtraClientOptions = {},
+    private readonly runningAsRoot = process.getuid?.() === 0,
+  ) {
+    this.dataDir = resolve(config.dataDir);
+  }
+
+  create(sessionId: string, options: CreateClientOptions): WhatsAppClient {
+    return new Client(this.clientOptions(sessionId, options));
+  }
+
+  /** The options handed to the library; separate so the merge can be checked without Chromium. */
+  clientOptions(sessionId: string, options: CreateClientOptions): ClientOptions {
+    const { puppeteer: extraPuppeteer, ...extraRest } = this.extra;
+    const args = [
+      ...BASE_CHROMIUM_ARGS,
+      ...(this.runningAsRoot ? ['--no-sandbox', '--disable-setuid-sandbox'] : []),
+      ...(extraPuppeteer?.args ?? []),
+    ];
+    return {
+      // The engine enforces its own QR window; the library's retry limit would race it.
+      qrMaxRetries: 0,
+      ...extraRest,
+      authStrategy: new LocalAuth({ clientId: sessionId, dataPath: this.dataDir }),
+      puppeteer: {
+        headless: true,
+        executablePath: this.config.chromiumPath,
+        timeout: LAUNCH_TIMEOUT_MS,
+        protocolTimeout: LAUNCH_TIMEOUT_MS,
+        ...extraPuppeteer,
+        args: [...new Set(args)],
+      },
+      ...(options.pairingPhoneNumber
+        ? { pairWithPhoneNumber: { phoneNumber: options.pairingPhoneNumber } }
+        : {}),
+    };
+  }
+
+  media(media: OutgoingMedia): unknown {
+    return new MessageMedia(media.mimetype, media.base64, media.filename ?? null);
+  }
+
+  async clearAuth(sessionId: string): Promise<void> {
+    await rm(this.authDir(sessionId), { recursive: true, force: true });
+  }
+
+  /** LocalAuth's profile directory for a session (`<dataPath>/session-<clientId>`). */
+  authDir(sessionId: string): string {
+    return join(this.dataDir, `session-${sessionId}`);
+  }
+}

@@ -1,0 +1,109 @@
+/**
+ * The part of whatsapp-web.js's `Client` the engine uses, typed structurally so that the real
+ * client and the in-process fake of `@switchboard/testing` both fit. Only `webjs-client.factory.ts`
+ * imports the library itself.
+ */
+export interface WebJsId {
+  _serialized: string;
+  user?: string;
+  server?: string;
+}
+
+export interface WebJsMessageId {
+  fromMe: boolean;
+  remote: string | WebJsId;
+  id: string;
+  _serialized: string;
+}
+
+/** The fields of a library `Message` the mapper reads; `_data` is the raw model. */
+export interface WebJsMessage {
+  id: WebJsMessageId;
+  from: string;
+  to: string;
+  author?: string;
+  body: string;
+  type: string;
+  timestamp: number;
+  fromMe: boolean;
+  hasMedia: boolean;
+  hasQuotedMsg?: boolean;
+  isStatus?: boolean;
+  broadcast?: boolean;
+  ack?: number;
+  _data?: {
+    mimetype?: string;
+    filename?: string;
+    size?: number;
+    quotedStanzaID?: string;
+  };
+  downloadMedia?: () => Promise<WebJsMedia | undefined>;
+}
+
+export interface WebJsMedia {
+  mimetype: string;
+  data: string;
+  filename?: string | null;
+  filesize?: number | null;
+}
+
+export interface WebJsSendOptions {
+  caption?: string;
+  quotedMessageId?: string;
+  sendSeen?: boolean;
+}
+
+/** Library events the engine listens to, with their arguments. */
+export interface WebJsClientEvents {
+  qr: [qr: string];
+  code: [code: string];
+  authenticated: [];
+  auth_failure: [message: string];
+  ready: [];
+  loading_screen: [percent: number | string, message: string];
+  change_state: [state: string];
+  disconnected: [reason: string];
+  message: [message: WebJsMessage];
+  message_create: [message: WebJsMessage];
+  message_ack: [message: WebJsMessage, ack: number];
+  message_edit: [message: WebJsMessage, newBody: string, prevBody: string];
+  message_revoke_everyone: [message: WebJsMessage, revoked?: WebJsMessage | null];
+}
+
+export interface WhatsAppClient {
+  info?: { wid?: WebJsId; pushname?: string } | null;
+  pupBrowser?: { process(): { kill(signal?: NodeJS.Signals): boolean } | null } | null;
+  initialize(): Promise<void>;
+  destroy(): Promise<void>;
+  logout(): Promise<void>;
+  getState(): Promise<string | null>;
+  sendMessage(chatId: string, content: unknown, options?: WebJsSendOptions): Promise<WebJsMessage>;
+  sendSeen(chatId: string): Promise<boolean>;
+  getMessageById(messageId: string): Promise<WebJsMessage | null | undefined>;
+  on<E extends keyof WebJsClientEvents>(
+    event: E,
+    listener: (...args: WebJsClientEvents[E]) => void,
+  ): unknown;
+  removeAllListeners(event?: string): unknown;
+}
+
+export interface CreateClientOptions {
+  /** Link by pairing code for this phone (international digits) instead of a QR. */
+  pairingPhoneNumber?: string;
+}
+
+/** Media ready to hand to `sendMessage`. */
+export interface OutgoingMedia {
+  mimetype: string;
+  base64: string;
+  filename?: string;
+}
+
+/** Builds one client per session; tests swap it for a fake through `WHATSAPP_CLIENT_FACTORY`. */
+export interface WhatsAppClientFactory {
+  create(sessionId: string, options: CreateClientOptions): WhatsAppClient;
+  /** Turns media into what the client's `sendMessage` accepts. */
+  media(media: OutgoingMedia): unknown;
+  /** Deletes the session's stored login, for a logout while no client runs. */
+  clearAuth(sessionId: string): Promise<void>;
+}
