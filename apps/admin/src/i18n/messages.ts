@@ -34,6 +34,11 @@ export const en = {
     roleInWorkspace: 'Your role in this workspace',
     skipToContent: 'Skip to content',
   },
+  realtime: {
+    live: 'Live updates on',
+    connecting: 'Connecting live updates…',
+    lost: 'Live updates are interrupted. Reconnecting…',
+  },
   nav: {
     overview: 'Overview',
     members: 'Members',
