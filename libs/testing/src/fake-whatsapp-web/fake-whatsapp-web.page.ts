@@ -65,6 +65,7 @@ export function runFakeWhatsAppPage(win: FakePageWindow, config: FakePageConfig)
   type Attrs = Record<string, unknown>;
 
   const STORAGE_KEY = 'fakeWhatsApp.account';
+  const DEVICE_KEY = 'fakeWhatsApp.device';
   const UNLINK_RELOAD_DELAY_MS = 100;
   let sid: string | null = null;
 
@@ -207,7 +208,7 @@ export function runFakeWhatsAppPage(win: FakePageWindow, config: FakePageConfig)
       const key = this._key(model.id);
       const existing = this._models.get(key);
       if (existing) return existing;
-      model._collection = this as unknown as Collection<Model>;
+      model._collection = this;
       this._models.set(key, model);
       if (!options.silent) this.trigger('add', model, this, options);
       return model;
@@ -230,14 +231,17 @@ export function runFakeWhatsAppPage(win: FakePageWindow, config: FakePageConfig)
       return this._models.size;
     }
 
-    async find(id: unknown): Promise<M | undefined> {
+    find(id: unknown): Promise<M | undefined> {
       const found = this.get(id);
-      if (found || !this._createMissing) return found;
-      return this.add(new this.modelClass({ id: new Wid(this._key(id)) }), { silent: true });
+      if (found || !this._createMissing) return Promise.resolve(found);
+      return Promise.resolve(
+        this.add(new this.modelClass({ id: new Wid(this._key(id)) }), { silent: true }),
+      );
     }
 
-    async getMessagesById(ids: string[]): Promise<{ messages: M[] }> {
-      return { messages: ids.map((id) => this.get(id)).filter((m): m is M => m !== undefined) };
+    getMessagesById(ids: string[]): Promise<{ messages: M[] }> {
+      const messages = ids.map((id) => this.get(id)).filter((m): m is M => m !== undefined);
+      return Promise.resolve({ messages });
     }
 
     async update(): Promise<void> {}
@@ -328,8 +332,8 @@ export function runFakeWhatsAppPage(win: FakePageWindow, config: FakePageConfig)
       return this._serialized;
     }
 
-    static async newId(): Promise<string> {
-      return `3EB0${toHex(randomBytes(8))}`;
+    static newId(): Promise<string> {
+      return Promise.resolve(`3EB0${toHex(randomBytes(8))}`);
     }
 
     static newId_DEPRECATED(): string {
@@ -532,11 +536,23 @@ export function runFakeWhatsAppPage(win: FakePageWindow, config: FakePageConfig)
   });
 
   const Cmd = new Emitter();
+  // The library's inject() ends by listening to this: from the next task on, closing the browser
+  // no longer cuts a library call short.
+  Cmd._onListen = (name) => {
+    if (name !== 'logout_from_bridge') return;
+    win.setTimeout(() => {
+      post('/api/attached', {}).catch((e: unknown) => reportError('attached', e));
+    }, 0);
+  };
   const Stream = { markAvailable(): void {}, markUnavailable(): void {} };
   const callMap = new Map<string, unknown>();
   const CallCollection = Object.assign(new Emitter(), { _calls: callMap });
-  const reactionTableMode = { bulkUpsert: async (rows: unknown[]): Promise<unknown[]> => rows };
-  const pollVoteTableMode = { bulkUpsert: async (rows: unknown[]): Promise<unknown[]> => rows };
+  const reactionTableMode = {
+    bulkUpsert: (rows: unknown[]): Promise<unknown[]> => Promise.resolve(rows),
+  };
+  const pollVoteTableMode = {
+    bulkUpsert: (rows: unknown[]): Promise<unknown[]> => Promise.resolve(rows),
+  };
 
   let me: Wid | null = null;
   let meLid: Wid | null = null;
@@ -564,7 +580,7 @@ export function runFakeWhatsAppPage(win: FakePageWindow, config: FakePageConfig)
     WAWebAltDeviceLinkingApi: {
       setPairingType(): void {},
       initializeAltDeviceLinking: async (): Promise<void> => {},
-      startAltLinkingFlow: async (): Promise<string> => 'FAKE1234',
+      startAltLinkingFlow: (): Promise<string> => Promise.resolve('FAKE1234'),
       initializeQRLinking: async (): Promise<void> => {},
     },
     WABase64: {
@@ -575,16 +591,18 @@ export function runFakeWhatsAppPage(win: FakePageWindow, config: FakePageConfig)
     WAWebAdvSignatureApi: {},
     WAWebUserPrefsInfoStore: {
       waNoiseInfo: {
-        get: async () => ({
-          staticKeyPair: { pubKey: fromBase64(qrMaterial?.noisePublicKey ?? '') },
-        }),
+        get: () =>
+          Promise.resolve({
+            staticKeyPair: { pubKey: fromBase64(qrMaterial?.noisePublicKey ?? '') },
+          }),
       },
     },
     WAWebSignalStoreApi: {
       waSignalStore: {
-        getRegistrationInfo: async () => ({
-          identityKeyPair: { pubKey: fromBase64(qrMaterial?.identityPublicKey ?? '') },
-        }),
+        getRegistrationInfo: () =>
+          Promise.resolve({
+            identityKeyPair: { pubKey: fromBase64(qrMaterial?.identityPublicKey ?? '') },
+          }),
       },
     },
     WAWebUserPrefsMultiDevice: { getADVSecretKey: () => qrMaterial?.advSecretKey ?? '' },
@@ -619,8 +637,9 @@ export function runFakeWhatsAppPage(win: FakePageWindow, config: FakePageConfig)
     WAWebMsgKey: MsgKey,
     WAWebStreamModel: { Stream },
     WAWebUpdateUnreadChatAction: {
-      sendSeen: async ({ chat }: { chat: ChatModel }) => {
+      sendSeen: ({ chat }: { chat: ChatModel }): Promise<void> => {
         chat.unreadCount = 0;
+        return Promise.resolve();
       },
     },
     WAWebChatGetters: {
@@ -639,10 +658,10 @@ export function runFakeWhatsAppPage(win: FakePageWindow, config: FakePageConfig)
           url: href,
         })),
     },
-    WAWebLinkPreviewChatAction: { getLinkPreview: async () => null },
+    WAWebLinkPreviewChatAction: { getLinkPreview: () => Promise.resolve(null) },
     WAWebGetEphemeralFieldsMsgActionsUtils: { getEphemeralFields: () => ({}) },
     WAWebFindChatAction: {
-      findOrCreateLatestChat: async (wid: unknown) => ({ chat: ensureChat(wid) }),
+      findOrCreateLatestChat: (wid: unknown) => Promise.resolve({ chat: ensureChat(wid) }),
     },
     WAWebSendMsgChatAction: {
       addAndSendMsgToChat: (chat: ChatModel, message: Attrs) => addAndSendMsgToChat(chat, message),
@@ -668,7 +687,9 @@ export function runFakeWhatsAppPage(win: FakePageWindow, config: FakePageConfig)
       getCurrentLid: (wid: Wid) => phoneToLid.get(new Wid(wid)._serialized) ?? null,
       getPhoneNumber: (wid: Wid) => lidToPhone.get(new Wid(wid)._serialized) ?? null,
     },
-    WAWebQueryExistsJob: { queryWidExists: async (wid: unknown) => ({ wid: new Wid(wid) }) },
+    WAWebQueryExistsJob: {
+      queryWidExists: (wid: unknown) => Promise.resolve({ wid: new Wid(wid) }),
+    },
     WAWebLidMigrationUtils: {
       toPn: (wid: unknown) => lidToPhone.get(new Wid(wid)._serialized) ?? wid,
     },
@@ -734,13 +755,13 @@ export function runFakeWhatsAppPage(win: FakePageWindow, config: FakePageConfig)
     chat.msgs.add(msg, { silent: true });
     chat.t = Number(msg.t);
     Msg.add(msg);
-    const quoted = msg.quotedStanzaID ? `${String(msg.quotedStanzaID)}` : null;
+    const quoted = msg.quotedMsg as { id?: { _serialized?: string } } | undefined;
     const report: FakeSentReport = {
       id: msg.id._serialized,
       to: new Wid(msg.to)._serialized,
       body: typeof msg.body === 'string' ? msg.body : '',
       type: String(msg.type),
-      quotedMessageId: quoted,
+      quotedMessageId: quoted?.id?._serialized ?? null,
     };
     const result = post<FakeSentResponse>('/api/sent', report).then((response) => {
       if (response.ack !== null) setAck(msg.id._serialized, response.ack);
@@ -880,7 +901,7 @@ export function runFakeWhatsAppPage(win: FakePageWindow, config: FakePageConfig)
   }
 
   // ----------------------------------------------------------------------------- commands
-  async function run(command: FakePageCommand): Promise<string | undefined> {
+  function run(command: FakePageCommand): string | undefined {
     switch (command.type) {
       case 'rotate-ref':
         Conn.ref = command.ref;
@@ -933,7 +954,7 @@ export function runFakeWhatsAppPage(win: FakePageWindow, config: FakePageConfig)
   async function onEnvelope(envelope: FakePageCommandEnvelope): Promise<void> {
     let result: FakePageCommandResult;
     try {
-      const value = await run(envelope.command);
+      const value = run(envelope.command);
       result =
         value === undefined
           ? { seq: envelope.seq, ok: true }
@@ -947,7 +968,10 @@ export function runFakeWhatsAppPage(win: FakePageWindow, config: FakePageConfig)
   async function boot(): Promise<void> {
     const raw = win.localStorage.getItem(STORAGE_KEY);
     const stored = raw ? (JSON.parse(raw) as { wid: string }) : null;
+    const device = win.localStorage.getItem(DEVICE_KEY) ?? toHex(randomBytes(16));
+    win.localStorage.setItem(DEVICE_KEY, device);
     const hello = await post<FakeHelloResponse>('/api/hello', {
+      device,
       stored,
     } satisfies FakeHelloRequest);
     sid = hello.sid;

@@ -47,6 +47,8 @@ export interface FakeQrMaterial {
 }
 
 export interface FakeHelloRequest {
+  /** Kept in the browser profile across reloads: tells a reloaded page from a new browser. */
+  device: string;
   stored: { wid: string } | null;
 }
 

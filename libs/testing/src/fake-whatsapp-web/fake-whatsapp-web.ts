@@ -111,6 +111,9 @@ interface PendingCommand {
 
 interface PageSession {
   sid: string;
+  device: string;
+  /** The library has finished injecting into this page. */
+  attached: boolean;
   qr: FakeQrMaterial | null;
   account: FakeLinkedAccount | null;
   stream: ServerResponse | null;
@@ -240,10 +243,10 @@ export class FakeWhatsAppWeb {
     return this.linkedAccounts.has(toUserWid(phone));
   }
 
-  /** The QR strings of the open pages waiting for a scan. */
+  /** The QR strings of the open pages waiting for a scan, once the library has injected into them. */
   pendingQrs(): string[] {
     return this.openSessions()
-      .filter((s) => s.account === null && s.qr !== null)
+      .filter((s) => s.attached && s.account === null && s.qr !== null)
       .map((s) => qrString(s.qr!));
   }
 
@@ -371,12 +374,24 @@ export class FakeWhatsAppWeb {
     );
   }
 
-  /** The user removes the linked device on the phone: the page logs out and reloads to a QR. */
+  /**
+   * The user removes the linked device on the phone: the page logs out and reloads to a QR.
+   * Resolves once the library has injected into the reloaded page, so the client can be
+   * destroyed at once (closing it mid-injection rejects where nobody catches it).
+   */
   async unlink(phone: string): Promise<void> {
     const session = this.sessionByPhone(phone);
     this.linkedAccounts.delete(session.account!.wid);
     this.changed();
     await this.command(session, { type: 'unlink' }, { settleOnClose: true });
+    await this.waitFor(
+      'the library to inject into the reloaded page',
+      () =>
+        this.openSessions().find(
+          (s) => s.device === session.device && s.sid !== session.sid && s.attached,
+        ),
+      this.commandTimeoutMs,
+    );
   }
 
   /**
@@ -577,6 +592,10 @@ export class FakeWhatsAppWeb {
         if (session?.account) this.linkedAccounts.delete(session.account.wid);
         this.changed();
         return { ok: true };
+      case '/api/attached':
+        if (session) session.attached = true;
+        this.changed();
+        return { ok: true };
       case '/api/refresh-qr':
         return { ok: true };
       case '/api/takeover':
@@ -597,6 +616,8 @@ export class FakeWhatsAppWeb {
     const restoring = request.stored ? this.linkedAccounts.get(request.stored.wid) : undefined;
     const session: PageSession = {
       sid,
+      device: request.device,
+      attached: false,
       qr: restoring
         ? null
         : {
