@@ -5,10 +5,12 @@ import {
   type FanoutOptions,
   type FanoutResult,
   type PhaseFigures,
+  type TargetName,
 } from './realtime.bench';
 
 const USAGE = `npm run bench:realtime -- [--clients=1000,5000] [--rate=100] [--paced-seconds=8]
-  [--throughput-seconds=4] [--warmup-seconds=1] [--window=32] [--procs=2] [--max-backlog-ms=1000]`;
+  [--throughput-seconds=4] [--warmup-seconds=1] [--window=32] [--procs=2] [--max-backlog-ms=1000]
+  [--targets=gateway,bare]`;
 
 /** The product targets: p99 at 1,000 clients × 100 events/s, throughput against the baseline. */
 const TARGET_P99_MS = 50;
@@ -32,6 +34,10 @@ function parseOptions(argv: string[]): FanoutOptions {
   };
   const clients = (flags.get('clients') ?? '1000,5000').split(',').map(Number);
   flags.delete('clients');
+  const targets = (flags.get('targets') ?? 'gateway,bare').split(',') as TargetName[];
+  flags.delete('targets');
+  if (targets.some((t) => t !== 'gateway' && t !== 'bare'))
+    throw new Error('--targets: gateway,bare');
   if (clients.some((c) => !Number.isInteger(c) || c <= 0)) throw new Error('--clients: integers');
   const options: FanoutOptions = {
     clients,
@@ -41,6 +47,7 @@ function parseOptions(argv: string[]): FanoutOptions {
     warmupSeconds: number('warmup-seconds', 1),
     window: number('window', 32),
     procs: number('procs', 2),
+    targets,
     maxBacklogMs: number('max-backlog-ms', 1000),
   };
   if (flags.size > 0) throw new Error(`unknown flag --${[...flags.keys()][0]}\nusage: ${USAGE}`);
@@ -154,7 +161,11 @@ async function main(): Promise<void> {
       'note: a client process was ≥ 90 % busy; its figures include client-side queueing (raise --procs on a bigger machine)\n',
     );
   }
-  out.write(`runtime ${Math.round((Date.now() - started) / 1000)} s\n`);
+  out.write(
+    `runtime ${Math.round((Date.now() - started) / 1000)} s, load ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')} (above ${cpus().length}, other work skewed the figures)\n`,
+  );
   out.write(
     `${JSON.stringify({ bench: 'realtime-fanout', cpus: cpus().length, options, results, targets: checks })}\n`,
   );

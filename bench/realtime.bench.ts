@@ -38,6 +38,8 @@ export interface FanoutOptions {
   window: number;
   /** Client processes; each holds about clients/procs Echo connections. */
   procs: number;
+  /** Both unless profiling one of them. */
+  targets: TargetName[];
   /** The paced phase gives up once the oldest undelivered event is this old (not sustained). */
   maxBacklogMs: number;
 }
@@ -102,7 +104,8 @@ export async function benchRealtime(
   process.once('exit', cleanup);
   try {
     await pool.start(options.procs);
-    targets.push(await startGateway(), await startBare());
+    if (options.targets.includes('gateway')) targets.push(await startGateway());
+    if (options.targets.includes('bare')) targets.push(await startBare());
     for (const clients of options.clients) {
       for (const target of targets) {
         const result = await measureTarget(pool, target, clients, options);
@@ -126,15 +129,10 @@ async function measureTarget(
   clients: number,
   options: FanoutOptions,
 ): Promise<FanoutResult> {
-  await pool.connect(target, clients);
   try {
-    await waitFor(
-      () => target.subscribed() >= clients,
-      60_000,
-      () => {
-        return `${target.subscribed()}/${clients} subscribed to ${target.channel} on ${target.name}`;
-      },
-    );
+    await pool.connect(target, clients);
+    const subscribed = () => `${target.subscribed()}/${clients} subscribed on ${target.name}`;
+    await waitFor(() => target.subscribed() >= clients, 60_000, subscribed);
     const warmup = await pacedPhase(pool, target, clients, {
       ...options,
       pacedSeconds: options.warmupSeconds,
@@ -148,12 +146,17 @@ async function measureTarget(
     const throughput = await throughputPhase(pool, target, clients, options);
     return { target: target.name, clients, paced, throughput };
   } finally {
-    await pool.disconnect();
-    await waitFor(
-      () => target.subscribed() === 0,
-      30_000,
-      () => 'clients to leave',
-    ).catch(() => undefined);
+    // After a failure the pool is killed anyway; this only keeps the first error.
+    const left = await pool.disconnect().then(
+      () => true,
+      () => false,
+    );
+    if (left)
+      await waitFor(
+        () => target.subscribed() === 0,
+        30_000,
+        () => 'clients to leave',
+      );
   }
 }
 
