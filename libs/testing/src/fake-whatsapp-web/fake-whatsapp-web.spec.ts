@@ -61,6 +61,47 @@ function recordEvents(client: Client): string[] {
   return seen;
 }
 
+describe('FakeWhatsAppWeb without a browser', () => {
+  const fake = new FakeWhatsAppWeb({ mode: 'lenient', webVersion: '2.3000.1' });
+
+  beforeAll(() => fake.start());
+  afterAll(() => fake.stop());
+
+  it('serves the page for the version the library asks for, with the runtime inlined', async () => {
+    const response = await fetch(fake.remotePath.replace('{version}', '2.3000.7'));
+    expect(response.status).toBe(200);
+    const html = await response.text();
+    expect(html).toContain('"version":"2.3000.7"');
+    expect(html).toContain('"strict":false');
+    expect(html).toContain('WAWebSocketModel');
+  });
+
+  it('points the library at itself, with the flags Chromium needs', () => {
+    expect(fakeWhatsAppClientOptions(fake, { args: ['--lang=en'] })).toEqual({
+      webVersion: '2.3000.1',
+      webVersionCache: { type: 'remote', remotePath: fake.remotePath, strict: true },
+      puppeteer: {
+        executablePath: FAKE_WHATSAPP_CHROMIUM_PATH,
+        headless: true,
+        args: expect.arrayContaining([
+          '--no-sandbox',
+          '--disable-features=LocalNetworkAccessChecks',
+          '--lang=en',
+        ]),
+      },
+    });
+  });
+
+  it('refuses phone actions on a QR or a number no page shows', async () => {
+    await expect(fake.scanQr('2@nope,a,b,c,Chrome', { phone: ME })).rejects.toThrow(/not shown/);
+    await expect(fake.receiveMessage(ME, { from: PEER, body: 'x' })).rejects.toThrow(
+      /no open page is linked to 15550001111@c.us/,
+    );
+    await expect(fake.rotateQr()).rejects.toThrow(/exactly one waiting page/);
+    expect(fake.pendingQrs()).toEqual([]);
+  });
+});
+
 describeWithChromium('FakeWhatsAppWeb driven by the real whatsapp-web.js', () => {
   const fake = new FakeWhatsAppWeb();
   const clients: Client[] = [];
