@@ -904,6 +904,8 @@ export function runFakeWhatsAppPage(win: FakePageWindow, config: FakePageConfig)
   function run(command: FakePageCommand): string | undefined {
     switch (command.type) {
       case 'rotate-ref':
+        // A refreshed QR is live again; the library emits it from the `change:ref`.
+        if (Socket.state === 'UNPAIRED_IDLE') Socket.state = 'UNPAIRED';
         Conn.ref = command.ref;
         return undefined;
       case 'paired':

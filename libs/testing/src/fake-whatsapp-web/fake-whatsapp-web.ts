@@ -115,6 +115,8 @@ interface PageSession {
   /** The library has finished injecting into this page. */
   attached: boolean;
   qr: FakeQrMaterial | null;
+  /** The QR expired (UNPAIRED_IDLE): it cannot be scanned until it is refreshed. */
+  qrIdle: boolean;
   account: FakeLinkedAccount | null;
   stream: ServerResponse | null;
   queue: string[];
@@ -246,7 +248,7 @@ export class FakeWhatsAppWeb {
   /** The QR strings of the open pages waiting for a scan, once the library has injected into them. */
   pendingQrs(): string[] {
     return this.openSessions()
-      .filter((s) => s.attached && s.account === null && s.qr !== null)
+      .filter((s) => s.attached && s.account === null && s.qr !== null && !s.qrIdle)
       .map((s) => qrString(s.qr!));
   }
 
@@ -286,11 +288,14 @@ export class FakeWhatsAppWeb {
     await this.command(session, { type: 'paired', account: linked });
   }
 
-  /** Gives the page showing `qr` (or the only page waiting for a scan) a new QR; returns it. */
+  /**
+   * Gives the page showing `qr` (or the only page waiting for a scan) a new QR, as WhatsApp Web
+   * does every so often and on a refresh; the library emits it as a new `qr`. Returns it.
+   */
   async rotateQr(qr?: string): Promise<string> {
     let session: PageSession;
     if (qr !== undefined) {
-      session = this.sessionByQr(qr);
+      session = this.sessionByQr(qr, { idleToo: true });
     } else {
       const waiting = this.openSessions().filter((s) => s.account === null && s.qr !== null);
       if (waiting.length !== 1) {
@@ -300,11 +305,19 @@ export class FakeWhatsAppWeb {
       }
       session = waiting[0]!;
     }
-    const material: FakeQrMaterial = { ...session.qr!, ref: newRef() };
-    session.qr = material;
+    return this.rotate(session);
+  }
+
+  /**
+   * The QR on the page times out: the page goes UNPAIRED_IDLE and the QR can no longer be
+   * scanned. whatsapp-web.js 1.34.7 fails to ask for a new one (it calls `Cmd.refreshQR` in
+   * Node), so the library emits no new `qr` on its own: the session manager must notice.
+   */
+  async expireQr(qr: string): Promise<void> {
+    const session = this.sessionByQr(qr);
+    session.qrIdle = true;
     this.changed();
-    await this.command(session, { type: 'rotate-ref', ref: material.ref });
-    return qrString(material);
+    await this.command(session, { type: 'state', state: 'UNPAIRED_IDLE' });
   }
 
   /** Delivers a message from someone else to the page linked to `phone`; returns its serialized id. */
@@ -421,12 +434,23 @@ export class FakeWhatsAppWeb {
     return [...this.sessions.values()].filter((s) => s.open);
   }
 
-  private sessionByQr(qr: string): PageSession {
+  private sessionByQr(qr: string, options: { idleToo?: boolean } = {}): PageSession {
     const ref = qr.split(',')[0];
-    const session = this.openSessions().find((s) => s.qr?.ref === ref && s.account === null);
+    const session = this.openSessions().find(
+      (s) => s.qr?.ref === ref && s.account === null && (options.idleToo === true || !s.qrIdle),
+    );
     if (!session)
       throw new Error(`QR ${ref ?? ''} is not shown by any open page (expired or unknown)`);
     return session;
+  }
+
+  private async rotate(session: PageSession): Promise<string> {
+    const material: FakeQrMaterial = { ...session.qr!, ref: newRef() };
+    session.qr = material;
+    session.qrIdle = false;
+    this.changed();
+    await this.command(session, { type: 'rotate-ref', ref: material.ref });
+    return qrString(material);
   }
 
   private sessionByPhone(phone: string): PageSession {
@@ -597,6 +621,7 @@ export class FakeWhatsAppWeb {
         this.changed();
         return { ok: true };
       case '/api/refresh-qr':
+        if (session?.qr && !session.account) this.rotate(session).catch(() => undefined);
         return { ok: true };
       case '/api/takeover':
         return { ok: true };
@@ -618,6 +643,7 @@ export class FakeWhatsAppWeb {
       sid,
       device: request.device,
       attached: false,
+      qrIdle: false,
       qr: restoring
         ? null
         : {
