@@ -545,8 +545,8 @@ export function runFakeWhatsAppPage(win: FakePageWindow, config: FakePageConfig)
     }, 0);
   };
   const Stream = { markAvailable(): void {}, markUnavailable(): void {} };
-  const callMap = new Map<string, unknown>();
-  const CallCollection = Object.assign(new Emitter(), { _calls: callMap });
+  // The library hooks `set` on the first Map it finds among the collection's own keys.
+  const CallCollection = { _calls: new Map<string, unknown>(), on(): void {}, off(): void {} };
   const reactionTableMode = {
     bulkUpsert: (rows: unknown[]): Promise<unknown[]> => Promise.resolve(rows),
   };

@@ -130,7 +130,11 @@ interface StoredMedia {
   data: Buffer;
 }
 
-type Waiter = () => boolean;
+interface Waiter {
+  /** Settles the wait when its condition holds; says whether it did. */
+  check(): boolean;
+  abandon(reason: Error): void;
+}
 
 const DEFAULT_WEB_VERSION = '2.3000.1000000000-fake';
 const DEVICE_PLATFORM = 'Chrome';
@@ -151,7 +155,6 @@ export class FakeWhatsAppWeb {
   private readonly errors: string[] = [];
   private readonly media = new Map<string, StoredMedia>();
   private readonly waiters = new Set<Waiter>();
-  private readonly hangArrivals = new Map<string, () => void>();
   private server: Server | null = null;
   private listeningPort: number | null = null;
   private seq = 0;
@@ -197,6 +200,8 @@ export class FakeWhatsAppWeb {
     if (!server) return;
     this.server = null;
     for (const session of this.sessions.values()) this.closeSession(session);
+    for (const waiter of this.waiters) waiter.abandon(new Error('FakeWhatsAppWeb stopped'));
+    this.waiters.clear();
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
@@ -413,12 +418,14 @@ export class FakeWhatsAppWeb {
    */
   async hangPage(phone: string): Promise<void> {
     const session = this.sessionByPhone(phone);
-    const token = randomUUID();
-    const arrived = new Promise<void>((resolve) => this.hangArrivals.set(token, resolve));
-    const url = `${this.url}/api/hang?sid=${encodeURIComponent(session.sid)}&token=${token}`;
-    // The page may be blocked before it gets the answer out; the held request is the proof.
+    const url = `${this.url}/api/hang?sid=${encodeURIComponent(session.sid)}`;
+    // The page may be blocked before its answer is out: the held request is the proof.
     this.command(session, { type: 'hang', url }).catch(() => undefined);
-    await this.withTimeout(arrived, 'the page to block');
+    await this.waitFor(
+      'the page to block',
+      () => (session.hangs.size > 0 ? true : undefined),
+      this.commandTimeoutMs,
+    );
   }
 
   /** Lets a page blocked by `hangPage` run again. */
@@ -521,41 +528,32 @@ export class FakeWhatsAppWeb {
   }
 
   private changed(): void {
-    for (const waiter of [...this.waiters]) if (waiter()) this.waiters.delete(waiter);
+    for (const waiter of [...this.waiters]) if (waiter.check()) this.waiters.delete(waiter);
   }
 
   private waitFor<T>(what: string, find: () => T | undefined, timeoutMs = 15_000): Promise<T> {
     const found = find();
     if (found !== undefined) return Promise.resolve(found);
     return new Promise<T>((resolve, reject) => {
+      const waiter: Waiter = {
+        check: () => {
+          const value = find();
+          if (value === undefined) return false;
+          clearTimeout(timer);
+          resolve(value);
+          return true;
+        },
+        abandon: (reason) => {
+          clearTimeout(timer);
+          reject(reason);
+        },
+      };
       const timer = setTimeout(() => {
         this.waiters.delete(waiter);
         reject(new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`));
       }, timeoutMs);
-      const waiter: Waiter = () => {
-        const value = find();
-        if (value === undefined) return false;
-        clearTimeout(timer);
-        resolve(value);
-        return true;
-      };
       this.waiters.add(waiter);
     });
-  }
-
-  private async withTimeout(promise: Promise<void>, what: string): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`Timed out after ${this.commandTimeoutMs} ms waiting for ${what}`)),
-        this.commandTimeoutMs,
-      );
-    });
-    try {
-      await Promise.race([promise, timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
   }
 
   // ------------------------------------------------------------------------- HTTP
@@ -703,7 +701,6 @@ export class FakeWhatsAppWeb {
 
   private holdHang(url: URL, res: ServerResponse): void {
     const session = this.sessions.get(url.searchParams.get('sid') ?? '');
-    const token = url.searchParams.get('token') ?? '';
     if (!session?.open) {
       res.writeHead(404).end();
       return;
@@ -711,8 +708,7 @@ export class FakeWhatsAppWeb {
     res.writeHead(200, { 'content-type': 'text/plain' });
     session.hangs.add(res);
     res.on('close', () => session.hangs.delete(res));
-    this.hangArrivals.get(token)?.();
-    this.hangArrivals.delete(token);
+    this.changed();
   }
 }
 
