@@ -7,6 +7,7 @@ import { moveMetaCredentialsMigration } from './1764000500000-MoveMetaCredential
 import { addPlanWhatsappNumberLimitMigration } from './1764000600000-AddPlanWhatsappNumberLimit';
 import { SeedBroadcastSettings1764000700000 } from './1764000700000-SeedBroadcastSettings';
 import { IndexContactsForListing1764000800000 } from './1764000800000-IndexContactsForListing';
+import { CreateEngineEvents1764000900000 } from './1764000900000-CreateEngineEvents';
 import type { MigrationClass, MigrationContext } from './migration-context';
 
 export type { MigrationClass, MigrationContext } from './migration-context';
@@ -32,5 +33,6 @@ export function buildMigrations(ctx: MigrationContext): MigrationClass[] {
     addPlanWhatsappNumberLimitMigration(ctx),
     SeedBroadcastSettings1764000700000,
     IndexContactsForListing1764000800000,
+    CreateEngineEvents1764000900000,
   ];
 }

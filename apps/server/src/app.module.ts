@@ -5,10 +5,12 @@ import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { DriversModule } from './drivers/drivers.module';
+import { EngineLinkModule } from './engine-link/engine-link.module';
 import { HealthModule } from './health/health.module';
 import { InboxModule } from './inbox/inbox.module';
 import { PlatformModule } from './platform/platform.module';
 import { RealtimeModule } from './realtime/realtime.module';
+import { SessionsModule } from './sessions/sessions.module';
 import { WorkspacesModule } from './workspaces/workspaces.module';
 
 @Module({})
@@ -25,6 +27,8 @@ export class AppModule {
         InboxModule,
         PlatformModule,
         RealtimeModule,
+        EngineLinkModule,
+        SessionsModule,
         HealthModule,
       ],
     };

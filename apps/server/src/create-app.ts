@@ -14,6 +14,11 @@ import { createValidationPipe } from './common/validation.pipe';
 import type { AppConfig } from './config/app-config';
 import { PinoNestLogger } from './logging/logger';
 import { requestLogging } from './logging/request-logging';
+import type { RequestWithRawBody } from './common/raw-body';
+import {
+  ENGINE_AUTH_STATE_LIMIT_BYTES,
+  ENGINE_AUTH_STATE_ROUTES,
+} from './engine-link/engine-auth-state.service';
 
 /** Builds the configured HTTP application; `main.ts` listens on it, tests drive it in-process. */
 export async function createApp(
@@ -26,7 +31,16 @@ export async function createApp(
   });
   if (config.trustProxy) app.set('trust proxy', true);
   app.use(requestLogging(logger));
-  app.use(express.json({ limit: config.bodyLimitBytes }));
+  // Signatures (engine callbacks, Meta's webhook) are computed over the exact bytes received.
+  const keepRawBody = (req: RequestWithRawBody, _res: unknown, buffer: Buffer): void => {
+    req.rawBody = buffer;
+  };
+  // A linked number's WhatsApp Web auth archive is far larger than any API request.
+  app.use(
+    ENGINE_AUTH_STATE_ROUTES,
+    express.json({ limit: ENGINE_AUTH_STATE_LIMIT_BYTES, verify: keepRawBody }),
+  );
+  app.use(express.json({ limit: config.bodyLimitBytes, verify: keepRawBody }));
   app.use(express.urlencoded({ extended: false, limit: config.bodyLimitBytes }));
   app.use(cookieParser());
   app.useGlobalFilters(new HttpExceptionFilter(logger));

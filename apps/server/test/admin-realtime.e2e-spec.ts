@@ -66,7 +66,7 @@ describeWithBrowser('admin SPA realtime connection', () => {
       'the page on its user channel over socket.io',
     );
     // The page must not reload: a marker set now has to survive both switches.
-    await page.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
+    await page.evaluate(() => ((globalThis as unknown as { marker: number }).marker = 42));
 
     await switchTo({
       driver: 'pusher',
@@ -87,7 +87,7 @@ describeWithBrowser('admin SPA realtime connection', () => {
     await switchTo({ driver: 'socketio' });
     await realtimeStatus('connected', 'socketio');
     await waitFor(() => pusher.subscribers(ownChannel).length === 0, 'the page to leave Pusher');
-    expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(42);
+    expect(await page.evaluate(() => (globalThis as unknown as { marker?: number }).marker)).toBe(42);
     await expect(page.getByTestId('realtime-lost').count()).resolves.toBe(0);
   });
 

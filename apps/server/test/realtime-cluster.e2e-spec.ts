@@ -59,6 +59,7 @@ describe('realtime: two server nodes', () => {
     session_uuid: 'session-1',
     qr_code_base64: `data:image/png;base64,${n}`,
     expires_in_seconds: 60,
+    window_ends_at: new Date(Date.now() + 60_000).toISOString(),
     at: new Date().toISOString(),
   });
 

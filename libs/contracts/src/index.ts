@@ -2,6 +2,7 @@
 export * from './acks';
 export * from './api';
 export * from './engine';
+export * from './engine-link';
 export * from './errors';
 export * from './realtime';
 export * from './roles';

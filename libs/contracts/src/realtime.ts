@@ -221,6 +221,7 @@ export function parseChannel(name: string): ParsedChannel | null {
 
 export const RealtimeEvent = {
   QR_CODE_GENERATED: 'qr-code-generated',
+  PAIRING_CODE_GENERATED: 'pairing-code-generated',
   SESSION_STATUS_CHANGED: 'session-status-changed',
   MESSAGE_RECEIVED: 'message.received',
   MESSAGE_STATUS_UPDATED: 'message.status.updated',
@@ -238,7 +239,19 @@ export interface QrCodeGeneratedPayload {
   session_uuid: string;
   /** `data:image/png;base64,...` */
   qr_code_base64: string;
+  /** Seconds until the engine stops waiting for a scan (the end of the QR window). */
   expires_in_seconds: number;
+  /** When the engine stops waiting for a scan and the session stops with `qr_expired`. */
+  window_ends_at: string;
+  at: string;
+}
+
+/** The code to type on the phone (Linked devices → Link with phone number instead). */
+export interface PairingCodeGeneratedPayload {
+  workspace_id: number;
+  session_uuid: string;
+  code: string;
+  window_ends_at: string;
   at: string;
 }
 
@@ -323,6 +336,7 @@ export interface RealtimeDriverTestPayload {
 
 export interface RealtimeEventMap {
   'qr-code-generated': QrCodeGeneratedPayload;
+  'pairing-code-generated': PairingCodeGeneratedPayload;
   'session-status-changed': SessionStatusChangedPayload;
   'message.received': MessageReceivedPayload;
   'message.status.updated': MessageStatusUpdatedPayload;
@@ -334,6 +348,7 @@ export interface RealtimeEventMap {
 /** Which channels each event may be broadcast on; Switchboard never broadcasts on public channels. */
 export const EVENT_CHANNELS = {
   'qr-code-generated': ['workspace'],
+  'pairing-code-generated': ['workspace'],
   'session-status-changed': ['workspace'],
   'message.received': ['workspace', 'workspaceChat'],
   'message.status.updated': ['workspace', 'workspaceChat'],

@@ -8,8 +8,8 @@ import {
 import { ErrorCode, type ErrorBody } from '@switchboard/contracts';
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
-import { QueryFailedError } from 'typeorm';
 import { AppException } from './app.exception';
+import { isUniqueViolation } from '../database/unique-violation';
 
 /** Errors raised by the body parser carry a `type` naming what went wrong. */
 interface BodyParserError {
@@ -102,18 +102,6 @@ function asBodyParserError(exception: unknown): [number, ErrorBody] | null {
     default:
       return null;
   }
-}
-
-const UNIQUE_VIOLATION_CODES = new Set([
-  'ER_DUP_ENTRY',
-  'SQLITE_CONSTRAINT_UNIQUE',
-  'SQLITE_CONSTRAINT_PRIMARYKEY',
-]);
-
-function isUniqueViolation(exception: unknown): boolean {
-  if (!(exception instanceof QueryFailedError)) return false;
-  const code = (exception.driverError as { code?: unknown } | undefined)?.code;
-  return typeof code === 'string' && UNIQUE_VIOLATION_CODES.has(code);
 }
 
 function messageOf(exception: HttpException): string {

@@ -6,6 +6,8 @@ import type { Logger } from 'pino';
 import { AuthSession } from '../auth/auth-session.entity';
 import type { AppConfig } from '../config/app-config';
 import { Contact } from '../inbox/contact.entity';
+import { EngineEventRecord } from '../engine-link/engine-event.entity';
+import { WhatsappSession } from '../sessions/whatsapp-session.entity';
 import { Setting } from '../settings/setting.entity';
 import { User } from '../users/user.entity';
 import { Team } from '../workspaces/team.entity';
@@ -14,7 +16,16 @@ import { buildDataSourceOptions } from './data-source-options';
 import { ensureSqliteFolder } from './database-url';
 import { runPendingMigrations } from './migration-runner';
 
-export const ENTITIES = [User, Workspace, Team, AuthSession, Contact, Setting];
+export const ENTITIES = [
+  User,
+  Workspace,
+  Team,
+  AuthSession,
+  Contact,
+  Setting,
+  WhatsappSession,
+  EngineEventRecord,
+];
 
 export function secretBoxFrom(config: AppConfig): SecretBox {
   return new SecretBox(config.encryptionKey, config.previousEncryptionKeys);

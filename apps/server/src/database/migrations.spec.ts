@@ -25,6 +25,7 @@ const MIGRATION_NAMES = [
   'AddPlanWhatsappNumberLimit1764000600000',
   'SeedBroadcastSettings1764000700000',
   'IndexContactsForListing1764000800000',
+  'CreateEngineEvents1764000900000',
 ];
 
 const TABLES = [
@@ -36,6 +37,7 @@ const TABLES = [
   'chats',
   'contact_sessions',
   'contacts',
+  'engine_events',
   'settings',
   'subscription_plans',
   'subscriptions',
@@ -76,6 +78,11 @@ const INDEXES: Record<string, string[]> = {
   ],
   campaign_logs: [
     'campaign_logs_campaign_id_whatsapp_session_id_index (campaign_id, whatsapp_session_id)',
+  ],
+  engine_events: [
+    'engine_events_event_id_unique UNIQUE (event_id)',
+    'engine_events_processed_at_id_index (processed_at, id)',
+    'engine_events_session_id_index (session_id)',
   ],
 };
 

@@ -1,0 +1,23 @@
+import { Module } from '@nestjs/common';
+import { EngineAuthStateService } from './engine-auth-state.service';
+import { EngineInboxService } from './engine-inbox.service';
+import { EngineLeasesService } from './engine-leases.service';
+import { EngineLinkController } from './engine-link.controller';
+import { EngineSignatureGuard } from './engine-signature.guard';
+
+/**
+ * The server's side of the engine link: signed routes for engine events (stored in an inbox
+ * first), session leases, adoption claims and the sealed auth state. Feature modules register
+ * event handlers with {@link EngineInboxService}.
+ */
+@Module({
+  controllers: [EngineLinkController],
+  providers: [
+    EngineSignatureGuard,
+    EngineInboxService,
+    EngineLeasesService,
+    EngineAuthStateService,
+  ],
+  exports: [EngineInboxService, EngineLeasesService],
+})
+export class EngineLinkModule {}
