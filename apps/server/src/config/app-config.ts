@@ -17,6 +17,8 @@ export interface AppConfig {
   engineSecret: string;
   engineUrl: string | null;
   enginePort: number;
+  /** Whether this server runs its own engine process (when no ENGINE_URL is set). */
+  localEngine: boolean;
   authSessionTtlHours: number;
   loginMaxAttempts: number;
   loginWindowSeconds: number;
@@ -77,6 +79,8 @@ export function loadConfig(env: Env, defaults: { adminDistDir: string }): AppCon
   if (engineSecret.length < 32)
     problems.push('ENGINE_SECRET must be set to at least 32 characters');
 
+  const engineUrl = read.optionalUrl('ENGINE_URL', ['http:', 'https:']);
+
   const config: AppConfig = {
     env: nodeEnv,
     host: read.string('HOST', '127.0.0.1'),
@@ -90,8 +94,9 @@ export function loadConfig(env: Env, defaults: { adminDistDir: string }): AppCon
     encryptionKey: encryptionKey ?? Buffer.alloc(32),
     previousEncryptionKeys,
     engineSecret,
-    engineUrl: read.optionalUrl('ENGINE_URL', ['http:', 'https:']),
+    engineUrl,
     enginePort: read.port('ENGINE_PORT', 3100),
+    localEngine: engineUrl === null && read.boolean('LOCAL_ENGINE', nodeEnv !== 'test'),
     authSessionTtlHours: read.integer('AUTH_SESSION_TTL_HOURS', 168, 1, 24 * 365),
     loginMaxAttempts: read.integer('LOGIN_MAX_ATTEMPTS', 10, 1, 1000),
     loginWindowSeconds: read.integer('LOGIN_WINDOW_SECONDS', 300, 1, 86400),

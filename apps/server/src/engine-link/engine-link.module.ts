@@ -4,11 +4,17 @@ import { EngineInboxService } from './engine-inbox.service';
 import { EngineLeasesService } from './engine-leases.service';
 import { EngineLinkController } from './engine-link.controller';
 import { EngineSignatureGuard } from './engine-signature.guard';
+import {
+  BUILT_ENGINE_SCRIPT,
+  LOCAL_ENGINE_LAUNCH,
+  LocalEngineSupervisor,
+} from './local-engine.supervisor';
 
 /**
  * The server's side of the engine link: signed routes for engine events (stored in an inbox
- * first), session leases, adoption claims and the sealed auth state. Feature modules register
- * event handlers with {@link EngineInboxService}.
+ * first), session leases, adoption claims and the sealed auth state; and, on a single machine,
+ * the local engine process. Feature modules register event handlers with
+ * {@link EngineInboxService}.
  */
 @Module({
   controllers: [EngineLinkController],

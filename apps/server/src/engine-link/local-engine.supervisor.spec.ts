@@ -1,0 +1,138 @@
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { waitFor } from '@switchboard/testing';
+import { loadConfig } from '../config/app-config';
+import { LocalEngineSupervisor } from './local-engine.supervisor';
+
+/**
+ * A stand-in engine: records its environment and starts a long-lived grandchild (as Chromium
+ * would be), then exits on SIGTERM without closing it, as an engine that hangs would leave it.
+ */
+const STAND_IN = `
+const { spawn } = require('node:child_process');
+const grandchild = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+require('node:fs').writeFileSync(
+  require('node:path').join(process.env.MARKER_DIR, String(process.pid)),
+  JSON.stringify({ grandchild: grandchild.pid, env: {
+    ENGINE_PORT: process.env.ENGINE_PORT, ENGINE_SECRET: process.env.ENGINE_SECRET,
+    SERVER_URL: process.env.SERVER_URL, ENGINE_ID: process.env.ENGINE_ID } }),
+);
+process.on('SIGTERM', () => process.exit(0));
+setInterval(() => {}, 1000);
+`;
+
+interface Marker {
+  pid: number;
+  grandchild: number;
+  env: Record<string, string>;
+}
+
+/** Alive and not a zombie waiting for a parent that will never reap it. */
+function isAlive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+describe('LocalEngineSupervisor', () => {
+  let dir: string;
+  let sut: LocalEngineSupervisor | null = null;
+  const previousMarkerDir = process.env.MARKER_DIR;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'sb-local-engine-'));
+    process.env.MARKER_DIR = join(dir, 'markers');
+    mkdirSync(process.env.MARKER_DIR);
+    writeFileSync(join(dir, 'engine.js'), STAND_IN);
+  });
+
+  afterEach(async () => {
+    await sut?.beforeApplicationShutdown();
+    sut = null;
+    process.env.MARKER_DIR = previousMarkerDir;
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const markers = (): Marker[] =>
+    readdirSync(process.env.MARKER_DIR!).map((pid) => ({
+      pid: Number(pid),
+      ...(JSON.parse(readFileSync(join(process.env.MARKER_DIR!, pid), 'utf8')) as Omit<
+        Marker,
+        'pid'
+      >),
+    }));
+
+  async function start(env: Record<string, string> = {}): Promise<LocalEngineSupervisor> {
+    const config = loadConfig(
+      {
+        NODE_ENV: 'test',
+        PORT: '4321',
+        LOCAL_ENGINE: 'true',
+        ENGINE_PORT: String(await freePort()),
+        ENCRYPTION_KEY: 'c'.repeat(64),
+        ENGINE_SECRET: 's'.repeat(40),
+        ...env,
+      },
+      { adminDistDir: dir },
+    );
+    sut = new LocalEngineSupervisor(config, {
+      script: join(dir, 'engine.js'),
+      restartDelayMs: () => 20,
+      stopTimeoutMs: 2_000,
+    });
+    sut.onApplicationBootstrap();
+    return sut;
+  }
+
+  it('starts the engine with the server’s secret, its own port and the way back', async () => {
+    const supervisor = await start();
+    await waitFor(() => markers().length === 1, 'the engine to start');
+    const [engine] = markers();
+    expect(engine!.pid).toBe(supervisor.pid);
+    expect(engine!.env).toMatchObject({
+      ENGINE_SECRET: 's'.repeat(40),
+      SERVER_URL: 'http://127.0.0.1:4321',
+      ENGINE_ID: 'local',
+    });
+    expect(Number(engine!.env.ENGINE_PORT)).toBeGreaterThan(0);
+  });
+
+  it('restarts a crashed engine and kills what the crashed one left behind', async () => {
+    await start();
+    await waitFor(() => markers().length === 1, 'the engine to start');
+    const [first] = markers();
+    process.kill(first!.pid, 'SIGKILL');
+    await waitFor(() => markers().length === 2, 'a new engine');
+    await waitFor(() => !isAlive(first!.grandchild), 'the old Chromium stand-in to be killed');
+    expect(isAlive(markers().find((m) => m.pid !== first!.pid)!.grandchild)).toBe(true);
+  });
+
+  it('stops the engine and everything under it on shutdown', async () => {
+    const supervisor = await start();
+    await waitFor(() => markers().length === 1, 'the engine to start');
+    const [engine] = markers();
+    await supervisor.beforeApplicationShutdown();
+    expect(isAlive(engine!.pid)).toBe(false);
+    await waitFor(() => !isAlive(engine!.grandchild), 'the Chromium stand-in to be killed');
+    expect(supervisor.pid).toBeNull();
+  });
+
+  it('starts nothing when a remote engine is configured', async () => {
+    const supervisor = await start({ ENGINE_URL: 'http://engine.internal:3100' });
+    expect(supervisor.pid).toBeNull();
+    expect(markers()).toEqual([]);
+  });
+});
