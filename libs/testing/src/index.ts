@@ -8,3 +8,4 @@ export type {
   FakeMessageAck,
   FakeSocketState,
 } from './fake-whatsapp-web/fake-whatsapp-web.protocol';
+export * from './fake-whatsapp-client';

@@ -85,26 +85,28 @@ export class SessionHostService implements OnApplicationShutdown {
   }
 
   sendText(sessionId: string, request: SendTextRequest): Promise<SendResult> {
-    const session = this.get(sessionId);
-    return this.idempotent(sessionId, request, () =>
-      session.send(request.idempotency_key, request.chat_id, request.text, {
-        ...(request.quoted_message_id ? { quotedMessageId: request.quoted_message_id } : {}),
-      }),
+    return this.withSession(sessionId, (session) =>
+      this.idempotent(sessionId, request, () =>
+        session.send(request.idempotency_key, request.chat_id, request.text, {
+          ...(request.quoted_message_id ? { quotedMessageId: request.quoted_message_id } : {}),
+        }),
+      ),
     );
   }
 
   sendMedia(sessionId: string, request: SendMediaRequest): Promise<SendResult> {
-    const session = this.get(sessionId);
-    return this.idempotent(sessionId, request, async () => {
-      session.connectedClient();
-      const media = this.factory.media(
-        await loadOutgoingMedia(request.media, this.config.bodyLimitBytes),
-      );
-      return session.send(request.idempotency_key, request.chat_id, media, {
-        ...(request.caption ? { caption: request.caption } : {}),
-        ...(request.quoted_message_id ? { quotedMessageId: request.quoted_message_id } : {}),
-      });
-    });
+    return this.withSession(sessionId, (session) =>
+      this.idempotent(sessionId, request, async () => {
+        session.connectedClient();
+        const media = this.factory.media(
+          await loadOutgoingMedia(request.media, this.config.bodyLimitBytes),
+        );
+        return session.send(request.idempotency_key, request.chat_id, media, {
+          ...(request.caption ? { caption: request.caption } : {}),
+          ...(request.quoted_message_id ? { quotedMessageId: request.quoted_message_id } : {}),
+        });
+      }),
+    );
   }
 
   async markRead(sessionId: string, chatId: string): Promise<MarkReadResult> {
@@ -188,11 +190,21 @@ export class SessionHostService implements OnApplicationShutdown {
     sessionId: string,
     work: (session: WhatsAppSession) => Promise<void>,
   ): Promise<EngineSessionView> {
-    const session = this.get(sessionId);
-    return this.lock.run(sessionId, async () => {
-      await work(session);
-      return session.view();
-    });
+    return this.withSession(sessionId, (session) =>
+      this.lock.run(sessionId, async () => {
+        await work(session);
+        return session.view();
+      }),
+    );
+  }
+
+  /** Runs `work` on a known session; an unknown one rejects (never throws synchronously). */
+  private withSession<T>(
+    sessionId: string,
+    work: (session: WhatsAppSession) => Promise<T>,
+  ): Promise<T> {
+    const session = this.sessions.get(sessionId);
+    return session ? work(session) : Promise.reject(EngineException.sessionNotFound(sessionId));
   }
 
   private assertCapacity(): void {

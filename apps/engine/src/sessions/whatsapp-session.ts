@@ -281,7 +281,7 @@ export class WhatsAppSession {
       const dataUrl = await QRCode.toDataURL(qr, { errorCorrectionLevel: 'M', margin: 1 });
       if (this.client !== client) return;
       this.qr = { qr, qr_data_url: dataUrl, expires_at: expiresAt, window_ends_at: windowEndsAt };
-      this.publishNow('session.qr', { ...this.qr });
+      this.publishNow('session.qr', { ...this.qr }, now);
     });
   }
 
@@ -513,7 +513,11 @@ export class WhatsAppSession {
     });
   }
 
-  private publishNow<T extends EngineEventType>(type: T, data: EventData<T>): void {
+  private publishNow<T extends EngineEventType>(
+    type: T,
+    data: EventData<T>,
+    occurredAt = Date.now(),
+  ): void {
     this.sequence += 1;
     this.deps.publish({
       type,
@@ -521,7 +525,7 @@ export class WhatsAppSession {
       session_id: this.sessionId,
       engine_id: this.deps.config.engineId,
       sequence: this.sequence,
-      occurred_at: new Date().toISOString(),
+      occurred_at: new Date(occurredAt).toISOString(),
       data,
     } as EngineEvent);
   }
