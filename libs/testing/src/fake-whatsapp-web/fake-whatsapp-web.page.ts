@@ -490,6 +490,13 @@ export function runFakeWhatsAppPage(win: FakePageWindow, config: FakePageConfig)
   const phoneToLid = new Map<string, Wid>();
 
   const Msg = new Collection(MsgModel, false);
+  // Like WhatsApp Web holding messages until it has synced, message commands wait for the
+  // library to listen (it attaches its listeners just before `ready`): none is lost unseen.
+  let libraryListening: () => void = () => undefined;
+  const messagesHeard = new Promise<void>((resolve) => (libraryListening = resolve));
+  Msg._onListen = (name) => {
+    if (name === 'add') libraryListening();
+  };
   const Chat = new Collection(ChatModel, true);
   const Contact = new Collection(ContactModel, true);
   const Blocklist = new Collection(ContactModel, false);
@@ -956,6 +963,10 @@ export function runFakeWhatsAppPage(win: FakePageWindow, config: FakePageConfig)
   async function onEnvelope(envelope: FakePageCommandEnvelope): Promise<void> {
     let result: FakePageCommandResult;
     try {
+      const { type } = envelope.command;
+      if (type === 'receive' || type === 'ack' || type === 'edit' || type === 'revoke') {
+        await messagesHeard;
+      }
       const value = run(envelope.command);
       result =
         value === undefined

@@ -162,9 +162,14 @@ describeWithChromium('FakeWhatsAppWeb driven by the real whatsapp-web.js', () =>
 
       const authenticated = nextEvent(client, 'authenticated');
       const ready = nextEvent(client, 'ready');
+      const early = nextEvent(client, 'message');
       await fake.scanQr(qr2, { phone: '15550001111', pushname: 'Bot One' });
+      // Delivered while the client syncs: held until the library listens, as WhatsApp Web does.
+      const earlyId = fake.receiveMessage(ME, { from: PEER, body: 'sent while syncing' });
       await authenticated;
       await ready;
+      const [earlyMessage] = (await early) as [Message];
+      expect(earlyMessage.id._serialized).toBe(await earlyId);
       expect(client.info.wid._serialized).toBe(ME);
       expect(client.info.pushname).toBe('Bot One');
       expect(await client.getState()).toBe('CONNECTED');

@@ -139,6 +139,8 @@ interface Waiter {
 const DEFAULT_WEB_VERSION = '2.3000.1000000000-fake';
 const DEVICE_PLATFORM = 'Chrome';
 const MAX_BODY_BYTES = 1024 * 1024;
+/** Commands the page holds until the library listens to its messages. */
+const MESSAGE_COMMANDS = new Set<FakePageCommand['type']>(['receive', 'ack', 'edit', 'revoke']);
 
 export class FakeWhatsAppWeb {
   readonly host = '127.0.0.1';
@@ -496,8 +498,13 @@ export class FakeWhatsAppWeb {
     return new Promise<string | undefined>((resolve, reject) => {
       const timer = setTimeout(() => {
         session.pending.delete(seq);
+        const hint = MESSAGE_COMMANDS.has(command.type)
+          ? ' (it waits for the client to be ready)'
+          : '';
         reject(
-          new Error(`the page did not apply '${command.type}' within ${this.commandTimeoutMs} ms`),
+          new Error(
+            `the page did not apply '${command.type}' within ${this.commandTimeoutMs} ms${hint}`,
+          ),
         );
       }, this.commandTimeoutMs);
       session.pending.set(seq, {
