@@ -23,6 +23,8 @@ import {
     EngineInboxService,
     EngineLeasesService,
     EngineAuthStateService,
+    { provide: LOCAL_ENGINE_LAUNCH, useValue: { script: BUILT_ENGINE_SCRIPT } },
+    LocalEngineSupervisor,
   ],
   exports: [EngineInboxService, EngineLeasesService],
 })
