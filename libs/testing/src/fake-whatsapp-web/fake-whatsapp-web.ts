@@ -29,6 +29,15 @@ import type {
  * action resolves once the page has applied it.
  *
  * Pages are told apart by their QR until they are linked, then by the linked phone number.
+ *
+ * @example
+ * const fake = new FakeWhatsAppWeb();
+ * await fake.start();
+ * const client = new Client({ ...fakeWhatsAppClientOptions(fake), authStrategy: new NoAuth() });
+ * client.on('qr', (qr) => void fake.scanQr(qr, { phone: '15550001111' }));
+ * await client.initialize(); // then 'ready'
+ * await fake.receiveMessage('15550001111', { from: '15550002222', body: 'hi' }); // 'message'
+ * // …client.destroy(), then fake.stop(); expect(fake.unknownModules()).toEqual([])
  */
 
 export interface FakeWhatsAppWebOptions {
@@ -237,7 +246,7 @@ export class FakeWhatsAppWeb {
     }
   }
 
-  /** Errors raised in pages: uncaught errors, rejected listeners, failed commands' causes. */
+  /** Errors raised in pages, with their stacks: uncaught errors, unhandled rejections, throwing listeners. */
   pageErrors(): string[] {
     return [...this.errors];
   }
