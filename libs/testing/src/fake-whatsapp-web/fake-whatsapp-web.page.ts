@@ -880,6 +880,30 @@ export function runFakeWhatsAppPage(win: FakePageWindow, config: FakePageConfig)
     else msg.body = body;
   }
 
+  function react(id: string, from: string, reaction: string): void {
+    const parent = findMessage(id);
+    const sender = new Wid(from);
+    const key = new MsgKey({
+      fromMe: false,
+      remote: parent.id.remote,
+      id: `3A${toHex(randomBytes(9))}`,
+      participant: parent.id.remote.isGroup() ? sender : undefined,
+    });
+    // Called through the object: the library wraps this function to emit `message_reaction`.
+    void reactionTableMode.bulkUpsert([
+      {
+        id: key,
+        reactionParentKey: parent.id,
+        reactionTimestamp: Date.now(),
+        from: sender,
+        reactionText: reaction,
+        read: false,
+        orphan: 0,
+        orphanReason: null,
+      },
+    ]);
+  }
+
   function revoke(id: string): void {
     const msg = findMessage(id);
     // The library pairs a revoke with the last `change` it saw for that message to hand tests
@@ -931,6 +955,9 @@ export function runFakeWhatsAppPage(win: FakePageWindow, config: FakePageConfig)
       case 'revoke':
         revoke(command.id);
         return undefined;
+      case 'react':
+        react(command.id, command.from, command.reaction);
+        return undefined;
       case 'state':
         Socket.state = command.state;
         return undefined;
@@ -964,7 +991,7 @@ export function runFakeWhatsAppPage(win: FakePageWindow, config: FakePageConfig)
     let result: FakePageCommandResult;
     try {
       const { type } = envelope.command;
-      if (type === 'receive' || type === 'ack' || type === 'edit' || type === 'revoke') {
+      if (['receive', 'ack', 'edit', 'revoke', 'react'].includes(type)) {
         await messagesHeard;
       }
       const value = run(envelope.command);

@@ -89,6 +89,7 @@ export type FakePageCommand =
   | { type: 'ack'; id: string; ack: FakeMessageAck }
   | { type: 'edit'; id: string; body: string }
   | { type: 'revoke'; id: string }
+  | { type: 'react'; id: string; from: string; reaction: string }
   | { type: 'state'; state: FakeSocketState }
   | { type: 'unlink' }
   | { type: 'hang'; url: string };

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EventEmitter } from 'node:events';
-import { Client, LocalAuth, type Message } from 'whatsapp-web.js';
+import { Client, LocalAuth, type Message, type Reaction } from 'whatsapp-web.js';
 import { waitFor } from '../wait-for';
 import { FakeWhatsAppWeb } from './fake-whatsapp-web';
 import {
@@ -185,7 +185,7 @@ describeWithChromium('FakeWhatsAppWeb driven by the real whatsapp-web.js', () =>
       expect(await message.getChat()).toMatchObject({ isGroup: false, name: 'Peer' });
     });
 
-    it('sends a message and reports its acks moving forward', async () => {
+    it('sends a message, reports its acks moving forward and a reaction to it', async () => {
       const serverAck = nextEvent(client, 'message_ack', (_m, ack) => ack === 1);
       const sent = await client.sendMessage(PEER, 'hi back');
       expect(sent.id._serialized).toMatch(new RegExp(`^true_${PEER}_`));
@@ -201,6 +201,12 @@ describeWithChromium('FakeWhatsAppWeb driven by the real whatsapp-web.js', () =>
       const [readMessage] = (await read) as [Message];
       expect(readMessage.id._serialized).toBe(sent.id._serialized);
       await expect(fake.ackMessage(ME, sent.id._serialized, 2)).rejects.toThrow(/forward/);
+
+      const reacted = nextEvent(client, 'message_reaction');
+      await fake.reactToMessage(ME, sent.id._serialized, { from: PEER, reaction: '👍' });
+      const [reaction] = (await reacted) as [Reaction];
+      expect(reaction).toMatchObject({ reaction: '👍', senderId: PEER });
+      expect(reaction.msgId._serialized).toBe(sent.id._serialized);
     });
 
     it('sends a reply that quotes the inbound message', async () => {

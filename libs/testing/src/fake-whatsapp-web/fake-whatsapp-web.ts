@@ -149,7 +149,13 @@ const DEFAULT_WEB_VERSION = '2.3000.1000000000-fake';
 const DEVICE_PLATFORM = 'Chrome';
 const MAX_BODY_BYTES = 1024 * 1024;
 /** Commands the page holds until the library listens to its messages. */
-const MESSAGE_COMMANDS = new Set<FakePageCommand['type']>(['receive', 'ack', 'edit', 'revoke']);
+const MESSAGE_COMMANDS = new Set<FakePageCommand['type']>([
+  'receive',
+  'ack',
+  'edit',
+  'revoke',
+  'react',
+]);
 
 export class FakeWhatsAppWeb {
   readonly host = '127.0.0.1';
@@ -390,6 +396,20 @@ export class FakeWhatsAppWeb {
   /** The sender deletes a message for everyone. */
   async revokeMessage(phone: string, messageId: string): Promise<void> {
     await this.command(this.sessionByPhone(phone), { type: 'revoke', id: messageId });
+  }
+
+  /** Someone reacts to a message (an empty reaction removes theirs). */
+  async reactToMessage(
+    phone: string,
+    messageId: string,
+    reaction: { from: string; reaction: string },
+  ): Promise<void> {
+    await this.command(this.sessionByPhone(phone), {
+      type: 'react',
+      id: messageId,
+      from: toWid(reaction.from, 'c.us'),
+      reaction: reaction.reaction,
+    });
   }
 
   /** Sets the page's socket state, e.g. TIMEOUT (kept), CONFLICT or UNPAIRED (disconnects). */
