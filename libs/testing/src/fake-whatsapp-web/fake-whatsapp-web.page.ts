@@ -66,7 +66,6 @@ export function runFakeWhatsAppPage(win: FakePageWindow, config: FakePageConfig)
 
   const STORAGE_KEY = 'fakeWhatsApp.account';
   const DEVICE_KEY = 'fakeWhatsApp.device';
-  const UNLINK_RELOAD_DELAY_MS = 100;
   let sid: string | null = null;
 
   async function post<T>(path: string, body: object): Promise<T> {
@@ -964,12 +963,10 @@ export function runFakeWhatsAppPage(win: FakePageWindow, config: FakePageConfig)
       case 'unlink':
         win.localStorage.removeItem(STORAGE_KEY);
         Cmd.trigger('logout');
-        // WhatsApp Web reloads itself a moment after its logout event; the library tells that
-        // reload from any other by the flag its logout handler sets, so it must come after it.
-        win.setTimeout(
-          () => win.location.assign('https://web.whatsapp.com/'),
-          UNLINK_RELOAD_DELAY_MS,
-        );
+        // Then WhatsApp Web reloads itself. The library tells that reload from any other by a
+        // flag its logout binding sets; the binding call went out synchronously above, on the
+        // same DevTools connection the navigation is reported on, so it is handled first.
+        win.setTimeout(() => win.location.assign('https://web.whatsapp.com/'), 0);
         return undefined;
       case 'hang':
         // A synchronous request the server holds open blocks the renderer's main thread: the
