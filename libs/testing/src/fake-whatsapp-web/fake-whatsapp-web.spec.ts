@@ -18,9 +18,10 @@ const ME = '15550001111@c.us';
 const PEER = '15550002222@c.us';
 const LID_PEER = '99887766554433@lid';
 const LID_PEER_PHONE = '15550004444@c.us';
-const LIBRARY_IDLE_BUG = 'ReferenceError: window is not defined';
 const GROUP = '120363000000000001@g.us';
 const OTHER = '15550003333@c.us';
+// whatsapp-web.js 1.34.7 answers UNPAIRED_IDLE by calling `window.require` in Node.
+const LIBRARY_IDLE_BUG = 'ReferenceError: window is not defined';
 // A 1×1 transparent PNG.
 const PNG = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
