@@ -100,8 +100,12 @@ export async function benchRealtime(
   const results: FanoutResult[] = [];
   const pool = new ClientPool();
   const targets: Target[] = [];
+  // Ctrl-C or a kill: 'exit' handlers still stop the client processes and delete the database.
   const cleanup = (): void => pool.kill();
+  const interrupted = (signal: NodeJS.Signals) => process.exit(signal === 'SIGINT' ? 130 : 143);
   process.once('exit', cleanup);
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
   try {
     await pool.start(options.procs);
     if (options.targets.includes('gateway')) targets.push(await startGateway());
@@ -117,6 +121,8 @@ export async function benchRealtime(
   } finally {
     pool.kill();
     process.off('exit', cleanup);
+    process.off('SIGINT', interrupted);
+    process.off('SIGTERM', interrupted);
     for (const target of targets) await target.close().catch(() => undefined);
   }
 }
@@ -179,7 +185,7 @@ async function pacedPhase(
   let published = 0;
   let sustained = true;
   const behind = (seq: number) => now() - dueAt(seq) > options.maxBacklogMs;
-  while (published < total) {
+  while (published < total && sustained) {
     const wait = dueAt(published) - now();
     // Yield even when late, so socket writes and client acks get their turn.
     await (wait > 1 ? sleep(wait) : new Promise<void>((resolve) => setImmediate(resolve)));
@@ -477,10 +483,11 @@ async function startGateway(): Promise<Target> {
     },
     { adminDistDir: '/nonexistent' },
   );
-  const app = await createApp(config, pino({ level: 'silent' }));
   const removeDatabase = () => {
     for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
   };
+  process.once('exit', removeDatabase);
+  const app = await createApp(config, pino({ level: 'silent' }));
   try {
     await app.listen(0, '127.0.0.1');
     const base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
@@ -505,6 +512,7 @@ async function startGateway(): Promise<Target> {
       close: async () => {
         await app.close();
         removeDatabase();
+        process.off('exit', removeDatabase);
       },
     };
   } catch (error) {
