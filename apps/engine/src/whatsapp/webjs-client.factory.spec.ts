@@ -47,3 +47,18 @@ describe('WebJsClientFactory options', () => {
     expect(options.pairWithPhoneNumber).toEqual({ phoneNumber: '6285550001' });
   });
 });
+
+describe('WebJsClientFactory.create', () => {
+  it('builds a real whatsapp-web.js client without launching Chromium', () => {
+    const config = testEngineConfig({ dataDir: '/tmp/sb-engine', chromiumPath: '/opt/chromium' });
+    const client = new WebJsClientFactory(config, { webVersion: 'pinned' }, false).create(
+      'wa-1',
+      {},
+    );
+    expect(typeof client.initialize).toBe('function');
+    expect((client as unknown as { options: { webVersion: string } }).options.webVersion).toBe(
+      'pinned',
+    );
+    expect(client.pupBrowser).toBeFalsy();
+  });
+});

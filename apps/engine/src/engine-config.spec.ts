@@ -1,0 +1,28 @@
+import { EngineConfigError, loadEngineConfig } from './engine-config';
+
+const SECRET = 's'.repeat(32);
+
+describe('loadEngineConfig', () => {
+  it('fills the session host defaults', () => {
+    expect(loadEngineConfig({ ENGINE_SECRET: SECRET })).toMatchObject({
+      dataDir: './var/engine',
+      chromiumPath: '/usr/bin/chromium',
+      qrWindowMs: 300_000,
+      maxSessions: 50,
+    });
+  });
+
+  it('names every bad variable at once', () => {
+    const load = () =>
+      loadEngineConfig({
+        ENGINE_SECRET: SECRET,
+        ENGINE_QR_WINDOW_MS: 'soon',
+        ENGINE_MAX_SESSIONS: '0',
+        ENGINE_CALLBACK_MAX_ATTEMPTS: '-1',
+      });
+    expect(load).toThrow(EngineConfigError);
+    expect(load).toThrow(
+      /ENGINE_QR_WINDOW_MS[\s\S]*ENGINE_MAX_SESSIONS[\s\S]*ENGINE_CALLBACK_MAX_ATTEMPTS/,
+    );
+  });
+});
