@@ -182,9 +182,11 @@ export class WhatsAppSession {
     options: WebJsSendOptions,
   ): Promise<SendResult> {
     const client = this.connectedClient();
-    const sending = client.sendMessage(chatId, content, options);
-    this.pendingSends.add(sending);
+    let sending: Promise<WebJsMessage> | null = null;
     try {
+      // Inside the try: the library may also throw before it returns a promise.
+      sending = client.sendMessage(chatId, content, options);
+      this.pendingSends.add(sending);
       const message = await sending;
       const providerId = message.id._serialized;
       remember(this.sentByEngine, providerId);
@@ -202,7 +204,7 @@ export class WhatsAppSession {
         cause: error instanceof Error ? error.message : String(error),
       });
     } finally {
-      this.pendingSends.delete(sending);
+      if (sending) this.pendingSends.delete(sending);
     }
   }
 
