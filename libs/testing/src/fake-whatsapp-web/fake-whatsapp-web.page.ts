@@ -12,6 +12,7 @@ import type {
   FakeQrMaterial,
   FakeSentReport,
   FakeSentResponse,
+  FakeChatState,
 } from './fake-whatsapp-web.protocol';
 
 /** The browser globals the page runtime uses; the runtime is handed `window`. */
@@ -541,7 +542,16 @@ export function runFakeWhatsAppPage(win: FakePageWindow, config: FakePageConfig)
     ref: Conn.ref,
   });
 
-  const Cmd = new Emitter();
+  const Cmd = Object.assign(new Emitter(), {
+    archiveChat: (chat: ChatModel, archive: boolean): Promise<void> => {
+      chat.archive = archive;
+      return Promise.resolve();
+    },
+    markChatUnread: (chat: ChatModel, unread: boolean): Promise<void> => {
+      chat.unreadCount = unread ? -1 : 0;
+      return Promise.resolve();
+    },
+  });
   // The library's inject() ends by listening to this: from the next task on, closing the browser
   // no longer cuts a library call short.
   Cmd._onListen = (name) => {
@@ -700,6 +710,19 @@ export function runFakeWhatsAppPage(win: FakePageWindow, config: FakePageConfig)
       toPn: (wid: unknown) => lidToPhone.get(new Wid(wid)._serialized) ?? wid,
     },
     WAWebMsgReply: { canReplyMsg: () => true },
+    WAWebChatStateBridge: {
+      sendChatStateComposing: (wid: unknown) => reportChatState(wid, 'typing'),
+      sendChatStateRecording: (wid: unknown) => reportChatState(wid, 'recording'),
+      sendChatStatePaused: (wid: unknown) => reportChatState(wid, 'paused'),
+    },
+    WAWebContactStatusBridge: { setMyStatus: () => Promise.resolve() },
+    // Every message the page has is already loaded.
+    WAWebChatLoadMessages: { loadEarlierMsgs: () => Promise.resolve([]) },
+    // Nobody has a profile picture: the server's "not found", which the library maps to none.
+    WAWebContactProfilePicThumbBridge: {
+      requestProfilePicFromServer: () =>
+        Promise.reject(Object.assign(new Error('404'), { name: 'ServerStatusCodeError' })),
+    },
     WAWebPresenceChatAction: {
       sendPresenceAvailable: async () => {},
       sendPresenceUnavailable: async () => {},
@@ -774,6 +797,13 @@ export function runFakeWhatsAppPage(win: FakePageWindow, config: FakePageConfig)
       return { messageSendResult: 'OK' };
     });
     return [Promise.resolve(msg), result];
+  }
+
+  async function reportChatState(wid: unknown, state: FakeChatState['state']): Promise<void> {
+    await post('/api/chat-state', {
+      chat: new Wid(wid)._serialized,
+      state,
+    } satisfies FakeChatState);
   }
 
   function findMessage(id: string): MsgModel {

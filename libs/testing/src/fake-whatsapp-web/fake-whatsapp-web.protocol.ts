@@ -116,6 +116,12 @@ export interface FakeSentReport {
   quotedMessageId: string | null;
 }
 
+/** What the page reports when the library shows typing or recording in a chat. */
+export interface FakeChatState {
+  chat: string;
+  state: 'typing' | 'recording' | 'paused';
+}
+
 export interface FakeSentResponse {
   /** The ack the fake backend answers with at once; null for none. */
   ack: FakeMessageAck | null;

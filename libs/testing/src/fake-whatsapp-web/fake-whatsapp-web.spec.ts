@@ -286,6 +286,28 @@ describeWithChromium('FakeWhatsAppWeb driven by the real whatsapp-web.js', () =>
       ]);
     });
 
+    it('answers the everyday chat calls', async () => {
+      const chats = await client.getChats();
+      expect(chats.map((c) => c.id._serialized)).toEqual(
+        expect.arrayContaining([PEER, GROUP, LID_PEER]),
+      );
+      expect(chats.find((c) => c.id._serialized === GROUP)?.isGroup).toBe(true);
+      const chat = await client.getChatById(PEER);
+      const messages = await chat.fetchMessages({});
+      expect(messages.map((m) => m.body)).toEqual(
+        expect.arrayContaining(['sent while syncing', 'hi back', 'from the phone', 'a picture']),
+      );
+      expect(await client.getProfilePicUrl(PEER)).toBeUndefined();
+      await chat.sendStateTyping();
+      await waitFor(
+        () =>
+          fake
+            .chatStates()
+            .some((s) => s.account === ME && s.chat === PEER && s.state === 'typing'),
+        'the typing state',
+      );
+    });
+
     it('restores the session from LocalAuth without a new QR', async () => {
       await client.destroy();
       client = newClient('main');

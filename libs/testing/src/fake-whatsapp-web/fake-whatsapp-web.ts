@@ -16,6 +16,7 @@ import type {
   FakeSentReport,
   FakeSentResponse,
   FakeSocketState,
+  FakeChatState,
 } from './fake-whatsapp-web.protocol';
 
 /**
@@ -111,6 +112,12 @@ export interface FakeWhatsAppSentMessage {
   quotedMessageId: string | null;
 }
 
+/** Typing or recording the library showed in a chat (`chat.sendStateTyping()` and the like). */
+export interface FakeWhatsAppChatState extends FakeChatState {
+  /** The linked account's wid. */
+  account: string;
+}
+
 interface PendingCommand {
   resolve: (value: string | undefined) => void;
   reject: (error: Error) => void;
@@ -168,6 +175,7 @@ export class FakeWhatsAppWeb {
   /** Accounts linked server-side, by wid: what a stored page session may restore. */
   private readonly linkedAccounts = new Map<string, FakeLinkedAccount>();
   private readonly sent: FakeWhatsAppSentMessage[] = [];
+  private readonly states: FakeWhatsAppChatState[] = [];
   private readonly unknown = new Set<string>();
   private readonly errors: string[] = [];
   private readonly media = new Map<string, StoredMedia>();
@@ -260,6 +268,11 @@ export class FakeWhatsAppWeb {
   /** Messages the library sent through linked pages, oldest first. */
   sentMessages(): FakeWhatsAppSentMessage[] {
     return [...this.sent];
+  }
+
+  /** Typing, recording and paused states the library sent, oldest first. */
+  chatStates(): FakeWhatsAppChatState[] {
+    return [...this.states];
   }
 
   /** Whether the phone has this account linked (scanned and neither unlinked nor logged out). */
@@ -646,6 +659,10 @@ export class FakeWhatsAppWeb {
         return { ok: true };
       case '/api/sent':
         return this.recordSent(session, body as FakeSentReport);
+      case '/api/chat-state':
+        this.states.push({ account: session?.account?.wid ?? '', ...(body as FakeChatState) });
+        this.changed();
+        return { ok: true };
       case '/api/logout':
         if (session?.account) this.linkedAccounts.delete(session.account.wid);
         this.changed();
