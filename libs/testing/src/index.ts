@@ -9,3 +9,5 @@ export type {
   FakeSocketState,
 } from './fake-whatsapp-web/fake-whatsapp-web.protocol';
 export * from './fake-whatsapp-client';
+export * from './fake-meta-graph/fake-meta-graph';
+export * from './fake-meta-graph/fake-meta-graph.types';
