@@ -821,6 +821,11 @@ export function runFakeWhatsAppPage(win: FakePageWindow, config: FakePageConfig)
   }
 
   // ---------------------------------------------------------------------------- incoming
+  function mediaType(mimetype: string): string {
+    const kind = mimetype.split('/')[0];
+    return kind === 'image' || kind === 'video' || kind === 'audio' ? kind : 'document';
+  }
+
   function receive(spec: FakeIncomingMessageSpec): string {
     if (!me) throw new Error('the page is not linked');
     const chatWid = new Wid(spec.chat);
@@ -851,6 +856,11 @@ export function runFakeWhatsAppPage(win: FakePageWindow, config: FakePageConfig)
         { silent: true },
       );
     }
+    type Participant = { id: Wid; isAdmin: boolean; isSuperAdmin: boolean };
+    const participants = chat.groupMetadata?.participants as Participant[] | undefined;
+    if (participants && author && !participants.some((p) => p.id.equals(author))) {
+      participants.push({ id: author, isAdmin: false, isSuperAdmin: false });
+    }
     const contact = ensureContact(sender, spec.fromMe ? null : spec.notifyName);
     if (spec.notifyName && !spec.fromMe) contact.pushname = spec.notifyName;
     if (!spec.fromMe && !chatWid.isGroup() && spec.notifyName && !chat.name)
@@ -865,7 +875,7 @@ export function runFakeWhatsAppPage(win: FakePageWindow, config: FakePageConfig)
     const self = chatWid.isLid() ? (meLid ?? me) : me;
     const attrs: Attrs = {
       id: key,
-      type: spec.media ? (spec.media.mimetype.startsWith('image/') ? 'image' : 'document') : 'chat',
+      type: spec.media ? mediaType(spec.media.mimetype) : 'chat',
       body: spec.media ? '' : spec.body,
       t: spec.timestamp,
       from: spec.fromMe ? self : chatWid,
