@@ -458,7 +458,8 @@ export class FakeWhatsAppWeb {
 
   /**
    * Blocks the page's main thread: the browser stays up and connected, but every call into the
-   * page (getState, sendMessage…) hangs, as when WhatsApp Web freezes. Undo with `releasePage`.
+   * page (getState, sendMessage…) hangs, as when WhatsApp Web freezes. Undo with `releasePage`;
+   * `client.destroy()` still closes a hung client.
    */
   async hangPage(phone: string): Promise<void> {
     const session = this.sessionByPhone(phone);
