@@ -548,6 +548,23 @@ describe('FakeMetaGraphApi', () => {
       expect(sut.sentMessages[0]).toMatchObject({ type: 'template', waId: CUSTOMER_WA_ID });
     });
 
+    it('prices status webhooks of a template message by its category', async () => {
+      const sent = await send({ type: 'template', template: orderUpdate });
+
+      await sut.emitStatus({
+        phoneNumberId: PHONE_A.id,
+        messageId: sent.body.messages[0]!.id,
+        status: 'delivered',
+      });
+
+      const status = JSON.parse(receiver.received[0]!.body).entry[0].changes[0].value.statuses[0];
+      expect(status).toMatchObject({
+        status: 'delivered',
+        recipient_id: CUSTOMER_WA_ID,
+        pricing: { billable: true, pricing_model: 'PMP', category: 'utility' },
+      });
+    });
+
     it('answers an unknown name or language with 132001', async () => {
       const wrongLanguage = await send({
         type: 'template',

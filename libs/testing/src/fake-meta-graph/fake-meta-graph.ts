@@ -43,6 +43,23 @@ import {
  * with the shapes and error codes Meta documents, and applies the business rules an adapter must
  * map: the 24-hour customer service window (131047), throttling (130429), undeliverable
  * recipients (131026) and template checks (132xxx).
+ *
+ * ```ts
+ * const meta = new FakeMetaGraphApi({ appSecret: 'secret', webhookUrl: 'http://127.0.0.1:3000/webhook' });
+ * meta.addPhoneNumber({ phoneNumberId: '1065', wabaId: '1022', displayPhoneNumber: '+1 555-010-0001',
+ *   verifiedName: 'Shop', accessToken: 'EAA…' });
+ * await meta.start();
+ * // point the adapter at meta.baseUrl (`http://127.0.0.1:<port>/v21.0`) with the token, then:
+ * const { messageId } = await meta.receiveFromCustomer({ phoneNumberId: '1065', from: '16505551234',
+ *   name: 'Sheena', text: 'hi' }); // opens the 24-hour window and posts the signed webhook
+ * // …adapter replies…  expect(meta.sentMessages).toHaveLength(1);
+ * await meta.emitStatus({ phoneNumberId: '1065', messageId: meta.sentMessages[0].id, status: 'read' });
+ * ```
+ *
+ * Simplifications: a token registered for another number gets Graph's "object does not exist or
+ * missing permissions" (100 / subcode 33) rather than 190; undeliverable recipients are refused
+ * synchronously (Meta may also accept and report 131026 later in a `failed` status, which
+ * `emitStatus` reproduces); only the message types above are modelled.
  */
 
 /** How long a free-form message may follow the customer's last message. */
