@@ -23,7 +23,8 @@ const importEsm = new Function('specifier', 'return import(specifier)') as (
   specifier: string,
 ) => Promise<{ default: typeof EchoClass }>;
 
-let clients: Echo[] = [];
+/** The connected Echo clients per target; an event is complete once its target's set has it. */
+const sets = new Map<string, Echo[]>();
 let clockOffset = 0;
 let phases = new Map<number, PhaseState>();
 let eluMark: EventLoopUtilization = performance.eventLoopUtilization();
@@ -44,15 +45,15 @@ function phaseState(phase: number): PhaseState {
   return state;
 }
 
-function onDelivery(stamp: BenchStamp): void {
+function onDelivery(stamp: BenchStamp, setSize: number): void {
   const received = now() - clockOffset;
   const state = phaseState(stamp.phase);
   state.delivered += 1;
   state.histogram.record(received - stamp.sentAt);
   const count = (state.perSeq[stamp.seq] ?? 0) + 1;
   state.perSeq[stamp.seq] = count;
-  if (stamp.seq !== state.complete || count < clients.length) return;
-  while ((state.perSeq[state.complete] ?? 0) >= clients.length) state.complete += 1;
+  if (stamp.seq !== state.complete || count < setSize) return;
+  while ((state.perSeq[state.complete] ?? 0) >= setSize) state.complete += 1;
   pendingAcks.set(stamp.phase, state.complete);
   if (ackScheduled) return;
   ackScheduled = true;
@@ -66,8 +67,8 @@ function onDelivery(stamp: BenchStamp): void {
 
 async function connectAll(message: Extract<ParentMessage, { type: 'connect' }>): Promise<void> {
   const { default: Echo } = await importEsm('laravel-echo');
-  phases = new Map();
-  disconnects = 0;
+  const members: Echo[] = [];
+  sets.set(message.set, members);
   const listen = `.${message.event}`;
   const connectOne = (): Promise<void> => {
     // As the SPA builds it (see apps/server/test/realtime-test-kit.ts): websocket only, bearer
@@ -87,8 +88,10 @@ async function connectAll(message: Extract<ParentMessage, { type: 'connect' }>):
     const socket = echo.connector.socket as unknown as Socket;
     echo
       .private(message.channel)
-      .listen(listen, (payload: { bench: BenchStamp }) => onDelivery(payload.bench));
-    clients.push(echo);
+      .listen(listen, (payload: { bench: BenchStamp }) =>
+        onDelivery(payload.bench, members.length),
+      );
+    members.push(echo);
     return new Promise<void>((resolve, reject) => {
       socket.once('connect', () => {
         socket.on('disconnect', (reason) => {
@@ -108,12 +111,14 @@ async function connectAll(message: Extract<ParentMessage, { type: 'connect' }>):
     }
   };
   await Promise.all(Array.from({ length: message.concurrency }, worker));
-  send({ type: 'connected', clients: clients.length });
+  send({ type: 'connected', clients: members.length });
 }
 
 function disconnectAll(): void {
-  for (const echo of clients) echo.disconnect();
-  clients = [];
+  for (const echo of [...sets.values()].flat()) echo.disconnect();
+  sets.clear();
+  phases = new Map();
+  disconnects = 0;
   send({ type: 'disconnected' });
 }
 

@@ -13,6 +13,8 @@ export type ParentMessage =
   | { type: 'offset'; ms: number }
   | {
       type: 'connect';
+      /** Which client set (one per target) these connections belong to. */
+      set: string;
       url: string;
       /** Echo's channel name, without the `private-` prefix. */
       channel: string;

@@ -10,7 +10,7 @@ import {
 
 const USAGE = `npm run bench:realtime -- [--clients=1000,5000] [--rate=100] [--paced-seconds=8]
   [--throughput-seconds=4] [--warmup-seconds=1] [--window=32] [--procs=2] [--max-backlog-ms=1000]
-  [--targets=gateway,bare]`;
+  [--targets=gateway,bare] [--rounds=4]`;
 
 /** The product targets: p99 at 1,000 clients × 100 events/s, throughput against the baseline. */
 const TARGET_P99_MS = 50;
@@ -47,6 +47,7 @@ function parseOptions(argv: string[]): FanoutOptions {
     warmupSeconds: number('warmup-seconds', 1),
     window: number('window', 32),
     procs: number('procs', 2),
+    rounds: Math.round(number('rounds', 4)),
     targets,
     maxBacklogMs: number('max-backlog-ms', 1000),
   };
@@ -103,12 +104,17 @@ function checkTargets(options: FanoutOptions, results: FanoutResult[]): TargetCh
     if (!gateway || !bare) continue;
     if (clients === TARGET_P99_CLIENTS && options.rate === TARGET_P99_RATE) {
       const p = gateway.paced;
-      const complete = p.sustained && p.delivered === p.expected;
+      const lost = p.expected - p.delivered;
+      const caveat = !p.sustained
+        ? `, ${options.rate} events/s not sustained (fell over ${options.maxBacklogMs} ms behind)`
+        : lost > 0
+          ? `, ${lost} deliveries lost`
+          : '';
       checks.push({
         name: `p99 ≤ ${TARGET_P99_MS} ms at ${clients} clients × ${options.rate} events/s`,
         clients,
-        met: complete && p.p99 <= TARGET_P99_MS,
-        detail: `gateway p99 ${p.p99} ms (bare ${bare.paced.p99} ms)${complete ? '' : ', not every event delivered'}`,
+        met: p.sustained && lost === 0 && p.p99 <= TARGET_P99_MS,
+        detail: `gateway p99 ${p.p99} ms (bare ${bare.paced.p99} ms)${caveat}`,
       });
     }
     const ratio = gateway.throughput.eventsPerSecond / bare.throughput.eventsPerSecond;
@@ -132,7 +138,8 @@ async function main(): Promise<void> {
         .map((l) => l.toFixed(2))
         .join(' ')}\n` +
       `paced: ${options.rate} events/s for ${options.pacedSeconds} s; throughput: ` +
-      `${options.throughputSeconds} s with at most ${options.window} events in flight\n`,
+      `${options.throughputSeconds} s with at most ${options.window} events in flight; each phase in ` +
+      `${options.rounds} slices per target, alternating targets\n`,
   );
   const results = await benchRealtime(options, (r) =>
     out.write(

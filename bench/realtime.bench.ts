@@ -40,6 +40,11 @@ export interface FanoutOptions {
   procs: number;
   /** Both unless profiling one of them. */
   targets: TargetName[];
+  /**
+   * Each phase is cut into this many slices per target, alternating gateway and bare (ABBA…) while
+   * both keep their clients connected, so a burst of other work on the machine hits both alike.
+   */
+  rounds: number;
   /** The paced phase gives up once the oldest undelivered event is this old (not sustained). */
   maxBacklogMs: number;
 }
@@ -51,6 +56,7 @@ export interface PhaseFigures {
   events: number;
   expected: number;
   delivered: number;
+  /** Paced: first due time to last delivery; throughput: while publishing (drain not counted). */
   seconds: number;
   /** Events delivered to all C clients per second (= deliveries per second / C). */
   eventsPerSecond: number;
@@ -96,7 +102,7 @@ export async function benchRealtime(
   options: FanoutOptions,
   onResult: (result: FanoutResult) => void = () => undefined,
 ): Promise<FanoutResult[]> {
-  assertFileLimit(Math.max(...options.clients), options.procs);
+  assertFileLimit(Math.max(...options.clients) * options.targets.length, options.procs);
   const results: FanoutResult[] = [];
   const pool = new ClientPool();
   const targets: Target[] = [];
@@ -111,8 +117,7 @@ export async function benchRealtime(
     if (options.targets.includes('gateway')) targets.push(await startGateway());
     if (options.targets.includes('bare')) targets.push(await startBare());
     for (const clients of options.clients) {
-      for (const target of targets) {
-        const result = await measureTarget(pool, target, clients, options);
+      for (const result of await measureClients(pool, targets, clients, options)) {
         results.push(result);
         onResult(result);
       }
@@ -129,40 +134,63 @@ export async function benchRealtime(
 
 let nextPhase = 1;
 
-async function measureTarget(
+async function measureClients(
   pool: ClientPool,
-  target: Target,
+  targets: Target[],
   clients: number,
   options: FanoutOptions,
-): Promise<FanoutResult> {
+): Promise<FanoutResult[]> {
   try {
-    await pool.connect(target, clients);
-    const subscribed = () => `${target.subscribed()}/${clients} subscribed on ${target.name}`;
-    await waitFor(() => target.subscribed() >= clients, 60_000, subscribed);
-    const warmup = await pacedPhase(pool, target, clients, {
-      ...options,
-      pacedSeconds: options.warmupSeconds,
-    });
-    if (warmup.delivered < warmup.expected) {
-      throw new Error(
-        `${target.name}: warm-up delivered ${warmup.delivered} of ${warmup.expected} events`,
-      );
+    for (const target of targets) {
+      await pool.connect(target, clients);
+      const subscribed = () => `${target.subscribed()}/${clients} subscribed on ${target.name}`;
+      await waitFor(() => target.subscribed() >= clients, 60_000, subscribed);
     }
-    const paced = await pacedPhase(pool, target, clients, options);
-    const throughput = await throughputPhase(pool, target, clients, options);
-    return { target: target.name, clients, paced, throughput };
+    for (const target of targets) {
+      const warmup = await pacedPhase(pool, target, clients, options, options.warmupSeconds);
+      if (warmup.delivered < warmup.events * clients) {
+        throw new Error(
+          `${target.name}: warm-up delivered ${warmup.delivered} of ${warmup.events * clients}`,
+        );
+      }
+    }
+    const paced = new Map<Target, Slice[]>(targets.map((t) => [t, []]));
+    const throughput = new Map<Target, Slice[]>(targets.map((t) => [t, []]));
+    const order = (round: number) => (round % 2 === 0 ? targets : [...targets].reverse());
+    for (let r = 0; r < options.rounds; r += 1) {
+      for (const target of order(r)) {
+        const seconds = options.pacedSeconds / options.rounds;
+        paced.get(target)!.push(await pacedPhase(pool, target, clients, options, seconds));
+      }
+    }
+    for (let r = 0; r < options.rounds; r += 1) {
+      for (const target of order(r + 1)) {
+        const seconds = options.throughputSeconds / options.rounds;
+        throughput
+          .get(target)!
+          .push(await throughputPhase(pool, target, clients, options, seconds));
+      }
+    }
+    return targets.map((target) => ({
+      target: target.name,
+      clients,
+      paced: combine(paced.get(target)!, clients),
+      throughput: combine(throughput.get(target)!, clients),
+    }));
   } finally {
     // After a failure the pool is killed anyway; this only keeps the first error.
     const left = await pool.disconnect().then(
       () => true,
       () => false,
     );
-    if (left)
-      await waitFor(
-        () => target.subscribed() === 0,
-        30_000,
-        () => 'clients to leave',
-      );
+    for (const target of targets) {
+      if (left)
+        await waitFor(
+          () => target.subscribed() === 0,
+          30_000,
+          () => 'clients to leave',
+        );
+    }
   }
 }
 
@@ -175,10 +203,11 @@ async function pacedPhase(
   target: Target,
   clients: number,
   options: FanoutOptions,
-): Promise<PhaseFigures> {
+  seconds: number,
+): Promise<Slice> {
   const phase = nextPhase++;
   const run = startPhase(pool);
-  const total = Math.round(options.rate * options.pacedSeconds);
+  const total = Math.max(1, Math.round(options.rate * seconds));
   const interval = 1000 / options.rate;
   const start = now() + 20;
   const dueAt = (seq: number) => start + seq * interval;
@@ -207,7 +236,8 @@ async function pacedPhase(
     }
   }
   const done = await pool.drain(phase, published);
-  return run.finish(phase, published, clients, done - start, sustained);
+  const rate = { completed: pool.acked(phase), elapsedMs: done - start };
+  return run.finish(phase, published, rate, sustained);
 }
 
 /** Events as fast as the server takes them, with at most `window` events not yet everywhere. */
@@ -216,11 +246,12 @@ async function throughputPhase(
   target: Target,
   clients: number,
   options: FanoutOptions,
-): Promise<PhaseFigures> {
+  seconds: number,
+): Promise<Slice> {
   const phase = nextPhase++;
   const run = startPhase(pool);
   const start = now();
-  const stopAt = start + options.throughputSeconds * 1000;
+  const stopAt = start + seconds * 1000;
   let published = 0;
   const topUp = (): void => {
     while (published - pool.acked(phase) < options.window && now() < stopAt) {
@@ -235,8 +266,26 @@ async function throughputPhase(
   } finally {
     pool.onAck = () => undefined;
   }
-  const done = await pool.drain(phase, published);
-  return run.finish(phase, published, clients, done - start, true);
+  // The rate is what reached every client while publishing went on; the drain is not counted.
+  const completed = pool.acked(phase);
+  const stopped = now();
+  await pool.drain(phase, published);
+  return run.finish(phase, published, { completed, elapsedMs: stopped - start }, true);
+}
+
+/** One measured slice of a phase, for one target. */
+interface Slice {
+  events: number;
+  delivered: number;
+  /** Events that reached every client within `elapsedMs`. */
+  completed: number;
+  elapsedMs: number;
+  sustained: boolean;
+  histogram: LatencyHistogram;
+  serverActiveMs: number;
+  serverIdleMs: number;
+  clientElu: number;
+  disconnects: number;
 }
 
 function startPhase(pool: ClientPool) {
@@ -246,40 +295,65 @@ function startPhase(pool: ClientPool) {
     async finish(
       phase: number,
       events: number,
-      clients: number,
-      elapsedMs: number,
+      rate: { completed: number; elapsedMs: number },
       sustained: boolean,
-    ): Promise<PhaseFigures> {
-      const serverElu = performance.eventLoopUtilization(elu).utilization;
-      const reports = await pool.report(phase);
-      const histogram = new LatencyHistogram();
-      let delivered = 0;
-      let clientElu = 0;
-      let disconnects = 0;
-      for (const r of reports) {
-        histogram.merge(r.histogram);
-        delivered += r.delivered;
-        clientElu = Math.max(clientElu, r.elu);
-        disconnects += r.disconnects;
-      }
-      const seconds = elapsedMs / 1000;
-      return {
+    ): Promise<Slice> {
+      const server = performance.eventLoopUtilization(elu);
+      const slice: Slice = {
         events,
-        expected: events * clients,
-        delivered,
-        seconds: round(seconds),
-        eventsPerSecond: round(delivered / clients / seconds),
-        deliveriesPerSecond: Math.round(delivered / seconds),
-        p50: round(histogram.quantile(0.5)),
-        p95: round(histogram.quantile(0.95)),
-        p99: round(histogram.quantile(0.99)),
-        max: round(histogram.max),
+        delivered: 0,
+        ...rate,
         sustained,
-        serverElu: round(serverElu),
-        clientElu: round(clientElu),
-        disconnects,
+        histogram: new LatencyHistogram(),
+        serverActiveMs: server.active,
+        serverIdleMs: server.idle,
+        clientElu: 0,
+        disconnects: 0,
       };
+      for (const r of await pool.report(phase)) {
+        slice.histogram.merge(r.histogram);
+        slice.delivered += r.delivered;
+        slice.clientElu = Math.max(slice.clientElu, r.elu);
+        slice.disconnects += r.disconnects;
+      }
+      return slice;
     },
+  };
+}
+
+function combine(slices: Slice[], clients: number): PhaseFigures {
+  const histogram = new LatencyHistogram();
+  let events = 0;
+  let delivered = 0;
+  let completed = 0;
+  let elapsedMs = 0;
+  let active = 0;
+  let idle = 0;
+  for (const s of slices) {
+    histogram.merge(s.histogram);
+    events += s.events;
+    delivered += s.delivered;
+    completed += s.completed;
+    elapsedMs += s.elapsedMs;
+    active += s.serverActiveMs;
+    idle += s.serverIdleMs;
+  }
+  const seconds = elapsedMs / 1000;
+  return {
+    events,
+    expected: events * clients,
+    delivered,
+    seconds: round(seconds),
+    eventsPerSecond: round(completed / seconds),
+    deliveriesPerSecond: Math.round((completed * clients) / seconds),
+    p50: round(histogram.quantile(0.5)),
+    p95: round(histogram.quantile(0.95)),
+    p99: round(histogram.quantile(0.99)),
+    max: round(histogram.max),
+    sustained: slices.every((s) => s.sustained),
+    serverElu: round(active / (active + idle)),
+    clientElu: round(Math.max(...slices.map((s) => s.clientElu))),
+    disconnects: Math.max(...slices.map((s) => s.disconnects)),
   };
 }
 
@@ -332,7 +406,6 @@ class ClientPool {
   }
 
   async connect(target: Target, clients: number): Promise<void> {
-    this.acks.clear();
     const k = this.children.length;
     await Promise.all(
       this.children.map((_, i) =>
@@ -340,6 +413,7 @@ class ClientPool {
           i,
           {
             type: 'connect',
+            set: target.name,
             url: target.url,
             channel: target.channel.replace(/^private-/, ''),
             event: EVENT,
@@ -354,6 +428,7 @@ class ClientPool {
   }
 
   async disconnect(): Promise<void> {
+    this.acks.clear();
     await Promise.all(
       this.children.map((_, i) => this.request(i, { type: 'disconnect' }, 'disconnected')),
     );
