@@ -15,6 +15,12 @@ export interface EngineConfig {
   /** How long `client.destroy()` may take before the browser process is killed. */
   destroyTimeoutMs: number;
   bodyLimitBytes: number;
+  /** How long a session lease at the server lasts without renewal (renewed every third of it). */
+  leaseTtlMs: number;
+  /** How often the engine asks the server for sessions without an owner; 0 turns adoption off. */
+  claimIntervalMs: number;
+  /** How often a connected session's login is saved to the server (also after linking and at shutdown). */
+  authSaveIntervalMs: number;
   callbacks: {
     maxAttempts: number;
     retryBaseMs: number;
@@ -69,6 +75,9 @@ export function loadEngineConfig(env: Env): EngineConfig {
     maxSessions: int('ENGINE_MAX_SESSIONS', 50, 1, 10_000),
     destroyTimeoutMs: int('ENGINE_DESTROY_TIMEOUT_MS', 30_000, 100),
     bodyLimitBytes: int('ENGINE_BODY_LIMIT_BYTES', 32 * 1024 * 1024, 1024),
+    leaseTtlMs: int('ENGINE_LEASE_TTL_MS', 30_000, 5_000, 600_000),
+    claimIntervalMs: int('ENGINE_CLAIM_INTERVAL_MS', 10_000, 0),
+    authSaveIntervalMs: int('ENGINE_AUTH_SAVE_INTERVAL_MS', 900_000, 1_000),
     callbacks: {
       maxAttempts: int('ENGINE_CALLBACK_MAX_ATTEMPTS', 10, 1, 1_000),
       retryBaseMs: int('ENGINE_CALLBACK_RETRY_BASE_MS', 500, 1),

@@ -8,7 +8,11 @@ import { EventSender } from './callbacks/event-sender';
 import type { EngineConfig } from './engine-config';
 import { ENGINE_CONFIG, ENGINE_LOGGER, WHATSAPP_CLIENT_FACTORY } from './engine.tokens';
 import { HealthController } from './health/health.controller';
+import { SessionAdoptionService } from './ownership/session-adoption.service';
+import { SessionCustodyService } from './ownership/session-custody.service';
 import { ProcessGuardService } from './process/process-guard.service';
+import { ServerLinkClient } from './server-link/server-link.client';
+import { SERVER_LINK, type EngineServerLink } from './server-link/server-link.port';
 import { SessionHostService } from './sessions/session-host.service';
 import { WebJsClientFactory, type ExtraClientOptions } from './whatsapp/webjs-client.factory';
 import type { WhatsAppClientFactory } from './whatsapp/whatsapp-client.port';
@@ -22,6 +26,8 @@ export interface EngineModuleOptions {
    * puppeteer `args`. Only code can set this; production takes its options from the config.
    */
   clientOptions?: ExtraClientOptions;
+  /** Replaces the signed HTTP link to the server (leases, claims, auth state) in specs. */
+  serverLink?: EngineServerLink;
 }
 
 @Module({})
@@ -44,7 +50,13 @@ export class EngineModule {
         SignedRequestGuard,
         EventSender,
         EventOutboxService,
+        ServerLinkClient,
+        options.serverLink
+          ? { provide: SERVER_LINK, useValue: options.serverLink }
+          : { provide: SERVER_LINK, useExisting: ServerLinkClient },
+        SessionCustodyService,
         SessionHostService,
+        SessionAdoptionService,
       ],
     };
   }

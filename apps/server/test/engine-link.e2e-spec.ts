@@ -280,6 +280,16 @@ describe('engine link: signed events, leases and auth state', () => {
         signed('post', ENGINE_LINK_PATHS.claims, { engine_id: 'engine-9', capacity }).expect(200);
       expect((await claims(10)).body).toEqual({ session_ids: [own.sessionId, other.sessionId] });
       expect((await claims(1)).body).toEqual({ session_ids: [own.sessionId] });
+
+      // Its own lease from before a restart does not stop it; what it runs now is left out.
+      await lease(ENGINE_LINK_PATHS.acquireLeases, 'engine-9', [own.sessionId]).expect(200);
+      expect((await claims(10)).body).toEqual({ session_ids: [own.sessionId, other.sessionId] });
+      const running = await signed('post', ENGINE_LINK_PATHS.claims, {
+        engine_id: 'engine-9',
+        capacity: 10,
+        running_session_ids: [own.sessionId],
+      }).expect(200);
+      expect(running.body).toEqual({ session_ids: [other.sessionId] });
     });
   });
 

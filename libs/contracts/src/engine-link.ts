@@ -41,9 +41,14 @@ export interface ClaimsRequest {
   engine_id: string;
   /** How many more sessions the engine can take. */
   capacity: number;
+  /** Sessions the engine runs now; left out of the answer. */
+  running_session_ids?: string[];
 }
 
-/** Sessions that should run, are linked (auth stored) and have no live owner. */
+/**
+ * Sessions that should run, are linked (auth stored) and have no live owner — or whose lease
+ * is still the asking engine's own from before it restarted.
+ */
 export interface ClaimsAnswer {
   session_ids: string[];
 }

@@ -134,6 +134,10 @@ export enum EngineErrorCode {
   INVALID_SESSION_STATE = 'INVALID_SESSION_STATE',
   /** This engine already runs its maximum number of sessions. */
   ENGINE_FULL = 'ENGINE_FULL',
+  /** Another engine holds the session's lease; it runs there. */
+  SESSION_OWNED_ELSEWHERE = 'SESSION_OWNED_ELSEWHERE',
+  /** The server (the lease authority) could not be reached, so the session cannot be taken. */
+  SERVER_UNAVAILABLE = 'SERVER_UNAVAILABLE',
   /** The idempotency key was already used with a different request. */
   IDEMPOTENCY_KEY_REUSED = 'IDEMPOTENCY_KEY_REUSED',
   MESSAGE_NOT_FOUND = 'MESSAGE_NOT_FOUND',
@@ -154,6 +158,8 @@ export const ENGINE_ERROR_STATUS: Record<EngineErrorCode, number> = {
   [EngineErrorCode.SESSION_NOT_CONNECTED]: 409,
   [EngineErrorCode.INVALID_SESSION_STATE]: 409,
   [EngineErrorCode.ENGINE_FULL]: 429,
+  [EngineErrorCode.SESSION_OWNED_ELSEWHERE]: 409,
+  [EngineErrorCode.SERVER_UNAVAILABLE]: 503,
   [EngineErrorCode.IDEMPOTENCY_KEY_REUSED]: 409,
   [EngineErrorCode.MESSAGE_NOT_FOUND]: 404,
   [EngineErrorCode.NOT_FOUND]: 404,

@@ -440,6 +440,24 @@ export class FakeWhatsAppClientFactory {
     return Promise.resolve();
   }
 
+  hasAuth(sessionId: string): Promise<boolean> {
+    return Promise.resolve(this.logins.has(sessionId));
+  }
+
+  /** The stored login as bytes, as LocalAuth's profile would be archived. */
+  exportAuth(sessionId: string): Promise<Buffer | null> {
+    const login = this.logins.get(sessionId);
+    return Promise.resolve(login ? Buffer.from(JSON.stringify(login)) : null);
+  }
+
+  importAuth(sessionId: string, archive: Buffer): Promise<void> {
+    this.logins.set(
+      sessionId,
+      JSON.parse(archive.toString('utf8')) as { wid: string; pushname: string },
+    );
+    return Promise.resolve();
+  }
+
   /** The newest client of a session. */
   latest(sessionId: string): FakeWhatsAppClient {
     const client = [...this.clients].reverse().find((c) => c.sessionId === sessionId);

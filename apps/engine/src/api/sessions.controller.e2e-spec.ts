@@ -7,6 +7,7 @@ import { FakeWhatsAppClientFactory } from '@switchboard/testing';
 import pino from 'pino';
 import request from 'supertest';
 import { createEngineApp } from '../create-engine-app';
+import { InMemoryServerLink } from '../server-link/testing/in-memory-server-link';
 import { SessionHostService } from '../sessions/session-host.service';
 import { TEST_SECRET, testEngineConfig } from '../sessions/testing/test-host';
 
@@ -30,7 +31,10 @@ describe('engine command API (signed HTTP)', () => {
       serverUrl: 'http://127.0.0.1:9',
       callbacks: { ...testEngineConfig().callbacks, maxAttempts: 1 },
     });
-    app = await createEngineApp(config, pino({ level: 'silent' }), { clientFactory: factory });
+    app = await createEngineApp(config, pino({ level: 'silent' }), {
+      clientFactory: factory,
+      serverLink: new InMemoryServerLink(config.engineId),
+    });
     await app.init();
     server = app.getHttpServer();
     host = app.get(SessionHostService);

@@ -10,6 +10,7 @@ import {
 import { signRequest } from '@switchboard/contracts/node';
 import type { EngineConfig } from '../engine-config';
 import { ENGINE_CONFIG } from '../engine.tokens';
+import type { EngineServerLink } from './server-link.port';
 
 /** The server answered with an error, or could not be reached (`status` null). */
 export class ServerLinkError extends Error {
@@ -26,7 +27,7 @@ export class ServerLinkError extends Error {
  * sealed auth state. Each request carries a fresh request id, so a retry is never a replay.
  */
 @Injectable()
-export class ServerLinkClient {
+export class ServerLinkClient implements EngineServerLink {
   constructor(@Inject(ENGINE_CONFIG) private readonly config: EngineConfig) {}
 
   acquireLeases(sessionIds: string[], ttlMs: number): Promise<LeaseAnswer> {
@@ -44,10 +45,11 @@ export class ServerLinkClient {
     });
   }
 
-  claims(capacity: number): Promise<ClaimsAnswer> {
+  claims(capacity: number, running: string[]): Promise<ClaimsAnswer> {
     return this.call('POST', ENGINE_LINK_PATHS.claims, {
       engine_id: this.config.engineId,
       capacity,
+      running_session_ids: running,
     });
   }
 

@@ -13,6 +13,8 @@ import {
 import type { Logger } from 'pino';
 import { EventOutboxService } from '../callbacks/event-outbox.service';
 import { EngineException } from '../common/engine.exception';
+import { SessionCustodyService } from '../ownership/session-custody.service';
+import type { LeaseLossReason } from '../ownership/session-leases';
 import type { EngineConfig } from '../engine-config';
 import { ENGINE_CONFIG, ENGINE_LOGGER, WHATSAPP_CLIENT_FACTORY } from '../engine.tokens';
 import type { WhatsAppClientFactory } from '../whatsapp/whatsapp-client.port';
@@ -37,24 +39,32 @@ export class SessionHostService implements OnApplicationShutdown {
   private readonly sessions = new Map<string, WhatsAppSession>();
   private readonly lock = new KeyedLock();
   private readonly sends = new IdempotencyCache<SendResult>();
+  private readonly saveTimer: NodeJS.Timeout;
 
   constructor(
     @Inject(ENGINE_CONFIG) private readonly config: EngineConfig,
     @Inject(WHATSAPP_CLIENT_FACTORY) private readonly factory: WhatsAppClientFactory,
     @Inject(ENGINE_LOGGER) private readonly logger: Logger,
     private readonly outbox: EventOutboxService,
-  ) {}
+    private readonly custody: SessionCustodyService,
+  ) {
+    custody.onLost((sessionId, reason) => void this.relinquish(sessionId, reason));
+    this.saveTimer = setInterval(() => void this.saveLogins(), config.authSaveIntervalMs);
+    this.saveTimer.unref();
+  }
 
+  /** Starts the session here, after taking it (its lease, and its login if stored elsewhere). */
   start(sessionId: string, request: StartSessionRequest): Promise<EngineSessionView> {
-    return this.lock.run(sessionId, () => {
+    return this.lock.run(sessionId, async () => {
       const existing = this.sessions.get(sessionId);
-      if (existing?.running) return Promise.resolve(existing.view());
+      if (existing?.running) return existing.view();
       this.assertCapacity();
+      await this.custody.take(sessionId);
       const session = existing ?? this.create(sessionId);
       session.start(
         request.pairing_phone_number ? { pairingPhoneNumber: request.pairing_phone_number } : {},
       );
-      return Promise.resolve(session.view());
+      return session.view();
     });
   }
 
@@ -68,14 +78,14 @@ export class SessionHostService implements OnApplicationShutdown {
 
   restart(sessionId: string): Promise<EngineSessionView> {
     return this.command(sessionId, async (session) => {
-      if (!session.running) this.assertCapacity();
+      if (!session.running) await this.takeForRestart(sessionId);
       await session.restart();
     });
   }
 
   regenerateQr(sessionId: string): Promise<EngineSessionView> {
     return this.command(sessionId, async (session) => {
-      if (!session.running) this.assertCapacity();
+      if (!session.running) await this.takeForRestart(sessionId);
       await session.regenerateQr();
     });
   }
@@ -155,17 +165,32 @@ export class SessionHostService implements OnApplicationShutdown {
     return { total: this.sessions.size, running };
   }
 
+  runningSessionIds(): string[] {
+    return [...this.sessions.values()].filter((s) => s.running).map((s) => s.sessionId);
+  }
+
   /** Resolves once every event the session raised so far has reached the outbox. */
   settled(sessionId: string): Promise<void> {
     return this.sessions.get(sessionId)?.settled() ?? Promise.resolve();
   }
 
+  /**
+   * Closes every client; the logins of connected sessions are saved first-hand (Chromium has
+   * flushed them once closed) and the leases given back, so any engine can resume them at once.
+   */
   async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.saveTimer);
     await Promise.all(
       [...this.sessions.values()].map((session) =>
-        this.lock.run(session.sessionId, () => session.shutdown()),
+        this.lock.run(session.sessionId, async () => {
+          const wasConnected = session.currentStatus === 'connected';
+          await session.shutdown();
+          if (wasConnected) await this.custody.saveLogin(session.sessionId);
+          if (this.custody.holds(session.sessionId)) await this.custody.giveBack(session.sessionId);
+        }),
       ),
     );
+    this.custody.stop();
   }
 
   private create(sessionId: string): WhatsAppSession {
@@ -175,9 +200,36 @@ export class SessionHostService implements OnApplicationShutdown {
       logger: this.logger.child({ session: sessionId }),
       publish: (event) => this.outbox.enqueue(event),
       exclusive: (work) => this.lock.run(sessionId, work),
+      onConnected: () => void this.custody.saveLogin(sessionId),
+      onEnded: async (_status, reason) => {
+        if (reason === 'logged_out') await this.custody.forgetLogin(sessionId);
+        await this.custody.giveBack(sessionId);
+      },
     });
     this.sessions.set(sessionId, session);
     return session;
+  }
+
+  private async takeForRestart(sessionId: string): Promise<void> {
+    this.assertCapacity();
+    await this.custody.take(sessionId);
+  }
+
+  /** The session's lease is gone: stop it here without a word, since it may run elsewhere. */
+  private async relinquish(sessionId: string, reason: LeaseLossReason): Promise<void> {
+    const session = this.sessions.get(sessionId);
+    if (!session) return;
+    this.logger.warn({ session: sessionId, reason }, 'lease lost; stopping the session here');
+    await this.lock.run(sessionId, async () => {
+      await session.relinquish();
+      this.sessions.delete(sessionId);
+    });
+  }
+
+  /** Keeps the stored logins of connected sessions fresh (WhatsApp Web rotates its keys). */
+  private async saveLogins(): Promise<void> {
+    for (const session of this.sessions.values())
+      if (session.currentStatus === 'connected') await this.custody.saveLogin(session.sessionId);
   }
 
   private get(sessionId: string): WhatsAppSession {

@@ -52,6 +52,10 @@ export interface SessionDeps {
   publish: (event: EngineEvent) => void;
   /** Runs lifecycle work under the session's lock (the same one commands take). */
   exclusive: <T>(work: () => Promise<T>) => Promise<T>;
+  /** The number linked or came back (its login is worth saving now). */
+  onConnected?: () => void;
+  /** The session stopped for good (not a reconnect); awaited under the session lock. */
+  onEnded?: (status: SessionStatus, reason: DisconnectReason | null) => Promise<void>;
 }
 
 type EventData<T extends EngineEventType> = EngineEventOf<T>['data'];
@@ -125,6 +129,7 @@ export class WhatsAppSession {
   async stop(reason: DisconnectReason = 'user_initiated'): Promise<void> {
     await this.teardown();
     this.setStatus('disconnected', reason);
+    await this.ended();
   }
 
   async restart(): Promise<void> {
@@ -159,11 +164,22 @@ export class WhatsAppSession {
     }
     await this.deps.factory.clearAuth(this.sessionId);
     this.setStatus('disconnected', 'logged_out');
+    await this.ended();
   }
 
   /** Closes the client without reporting anything, for engine shutdown. */
   async shutdown(): Promise<void> {
     await this.teardown();
+  }
+
+  /**
+   * Closes the client without reporting anything, because the session is no longer this
+   * engine's to run (its lease is gone); whoever runs it now reports its status.
+   */
+  async relinquish(): Promise<void> {
+    await this.teardown();
+    this.status = 'disconnected';
+    this.reason = 'instance_restart';
   }
 
   // -------------------------------------------------------------------------------------------
@@ -244,6 +260,7 @@ export class WhatsAppSession {
         if (!current()) return;
         await this.teardown();
         this.setStatus('failed', 'error');
+        await this.ended();
       });
     });
     client.on('ready', () => current() && this.onReady(client));
@@ -317,6 +334,7 @@ export class WhatsAppSession {
       this.status = 'connected';
       this.reason = null;
       this.publishNow('session.status', this.statusData());
+      this.deps.onConnected?.();
       this.deps.logger.info({ wid_kind: wid ? describeParty(wid).kind : null }, 'connected');
     });
   }
@@ -340,10 +358,12 @@ export class WhatsAppSession {
         await this.teardown();
         await this.deps.factory.clearAuth(this.sessionId);
         this.setStatus('disconnected', 'logged_out');
+        await this.ended();
         return;
       case 'banned':
         await this.teardown();
         this.setStatus('banned', 'error');
+        await this.ended();
         return;
       case 'recover':
         await this.onLost(client, 'connection_lost', reason);
@@ -363,6 +383,7 @@ export class WhatsAppSession {
     if (delayMs === undefined) {
       this.deps.logger.error({ attempts: this.recoveryAttempt }, 'recovery gave up');
       this.setStatus('failed', 'error');
+      await this.ended();
       return;
     }
     this.recoveryAttempt += 1;
@@ -438,6 +459,7 @@ export class WhatsAppSession {
         this.deps.logger.info('no scan within the QR window; stopping');
         await this.teardown();
         this.setStatus('disconnected', 'qr_expired');
+        await this.ended();
       });
     }, this.deps.config.qrWindowMs);
   }
@@ -496,6 +518,10 @@ export class WhatsAppSession {
       this.pairingCode = null;
     }
     this.emit('session.status', this.statusData());
+  }
+
+  private async ended(): Promise<void> {
+    await this.deps.onEnded?.(this.status, this.reason);
   }
 
   private statusData(): EventData<'session.status'> {

@@ -1,7 +1,8 @@
-import { rm } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Client, LocalAuth, MessageMedia, type ClientOptions } from 'whatsapp-web.js';
 import type { EngineConfig } from '../engine-config';
+import { packProfile, SESSION_PROFILE_DIRS, unpackProfile } from '../persistence/profile-archive';
 import type {
   CreateClientOptions,
   OutgoingMedia,
@@ -86,6 +87,22 @@ export class WebJsClientFactory implements WhatsAppClientFactory {
 
   async clearAuth(sessionId: string): Promise<void> {
     await rm(this.authDir(sessionId), { recursive: true, force: true });
+  }
+
+  async hasAuth(sessionId: string): Promise<boolean> {
+    for (const dir of SESSION_PROFILE_DIRS) {
+      const entries = await readdir(join(this.authDir(sessionId), dir)).catch(() => []);
+      if (entries.length > 0) return true;
+    }
+    return false;
+  }
+
+  async exportAuth(sessionId: string): Promise<Buffer | null> {
+    return (await this.hasAuth(sessionId)) ? packProfile(this.authDir(sessionId)) : null;
+  }
+
+  async importAuth(sessionId: string, archive: Buffer): Promise<void> {
+    await unpackProfile(archive, this.authDir(sessionId));
   }
 
   /** LocalAuth's profile directory for a session (`<dataPath>/session-<clientId>`). */

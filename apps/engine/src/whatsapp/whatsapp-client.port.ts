@@ -106,4 +106,10 @@ export interface WhatsAppClientFactory {
   media(media: OutgoingMedia): unknown;
   /** Deletes the session's stored login, for a logout while no client runs. */
   clearAuth(sessionId: string): Promise<void>;
+  /** Whether a stored login exists on this machine (a client would start without a QR). */
+  hasAuth(sessionId: string): Promise<boolean>;
+  /** The stored login as one archive, for safekeeping at the server; null when there is none. */
+  exportAuth(sessionId: string): Promise<Buffer | null>;
+  /** Puts back a login exported here or on another engine, replacing the local one. */
+  importAuth(sessionId: string, archive: Buffer): Promise<void>;
 }

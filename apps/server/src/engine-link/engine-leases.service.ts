@@ -56,9 +56,14 @@ export class EngineLeasesService {
 
   /**
    * Linked WhatsApp Web sessions that should run but have no live owner: the engine's own after
-   * a restart first, then any other engine's whose lease ran out (it died).
+   * a restart first (even while its old lease lasts), then any other engine's whose lease ran
+   * out (it died). Sessions the engine says it runs are left out.
    */
-  async claimable(engineId: string, capacity: number): Promise<ClaimsAnswer> {
+  async claimable(
+    engineId: string,
+    capacity: number,
+    running: readonly string[] = [],
+  ): Promise<ClaimsAnswer> {
     if (capacity <= 0) return { session_ids: [] };
     const candidates = await this.sessions().find({
       select: { id: true, sessionId: true, engineId: true },
@@ -72,10 +77,13 @@ export class EngineLeasesService {
     });
     const own = (session: WhatsappSession) => (session.engineId === engineId ? 0 : 1);
     candidates.sort((a, b) => own(a) - own(b));
+    const skip = new Set(running);
     const free: string[] = [];
     for (const session of candidates) {
       if (free.length >= capacity) break;
-      if ((await this.holder(session.sessionId)) === null) free.push(session.sessionId);
+      if (skip.has(session.sessionId)) continue;
+      const holder = await this.holder(session.sessionId);
+      if (holder === null || holder === engineId) free.push(session.sessionId);
     }
     return { session_ids: free };
   }

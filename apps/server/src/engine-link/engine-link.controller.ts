@@ -63,7 +63,7 @@ export class EngineLinkController {
   @Post(route(ENGINE_LINK_PATHS.claims))
   @HttpCode(200)
   claims(@Body() body: ClaimsRequestDto): Promise<ClaimsAnswer> {
-    return this.leases.claimable(body.engine_id, body.capacity);
+    return this.leases.claimable(body.engine_id, body.capacity, body.running_session_ids ?? []);
   }
 
   @Put(route(ENGINE_LINK_PATHS.authState))

@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   ENGINE_EVENT_TYPES,
   ENGINE_SESSION_ID_PATTERN,
@@ -16,6 +16,7 @@ import {
   IsInt,
   IsISO8601,
   IsObject,
+  IsOptional,
   IsString,
   Matches,
   Max,
@@ -99,6 +100,13 @@ export class ClaimsRequestDto implements ClaimsRequest {
   @Min(0)
   @Max(1000)
   capacity!: number;
+
+  @ApiPropertyOptional({ type: [String] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(10_000)
+  @Matches(ENGINE_SESSION_ID_PATTERN, { each: true, message: SESSION_ID_MESSAGE })
+  running_session_ids?: string[];
 }
 
 export class AuthStateDto implements AuthStateBody {

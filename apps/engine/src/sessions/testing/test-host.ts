@@ -3,6 +3,8 @@ import { FakeWhatsAppClientFactory } from '@switchboard/testing';
 import pino from 'pino';
 import type { EventOutboxService } from '../../callbacks/event-outbox.service';
 import { loadEngineConfig, type EngineConfig } from '../../engine-config';
+import { SessionCustodyService } from '../../ownership/session-custody.service';
+import { InMemoryServerLink } from '../../server-link/testing/in-memory-server-link';
 import { SessionHostService } from '../session-host.service';
 
 interface Waiter {
@@ -52,7 +54,12 @@ export const TEST_SECRET = 'test-engine-secret-0123456789abcdef';
 
 export function testEngineConfig(overrides: Partial<EngineConfig> = {}): EngineConfig {
   return {
-    ...loadEngineConfig({ ENGINE_SECRET: TEST_SECRET, ENGINE_ID: 'engine-test' }),
+    ...loadEngineConfig({
+      ENGINE_SECRET: TEST_SECRET,
+      ENGINE_ID: 'engine-test',
+      // Specs adopt explicitly, with `SessionAdoptionService.adoptNow()`.
+      ENGINE_CLAIM_INTERVAL_MS: '0',
+    }),
     ...overrides,
   };
 }
@@ -64,17 +71,27 @@ export async function shutdownTestHosts(): Promise<void> {
   await Promise.all(hosts.splice(0).map((host) => host.onApplicationShutdown()));
 }
 
-/** A session host on the fake client, with events recorded instead of posted. */
-export function createTestHost(overrides: Partial<EngineConfig> = {}) {
+/**
+ * A session host on the fake client, with events recorded instead of posted and the server's
+ * engine link in memory. Pass another host's `link.forEngine(id)` to share one server.
+ */
+export function createTestHost(
+  overrides: Partial<EngineConfig> = {},
+  options: { link?: InMemoryServerLink; factory?: FakeWhatsAppClientFactory } = {},
+) {
   const config = testEngineConfig(overrides);
-  const factory = new FakeWhatsAppClientFactory();
+  const factory = options.factory ?? new FakeWhatsAppClientFactory();
   const outbox = new RecordingOutbox();
+  const logger = pino({ level: 'silent' });
+  const link = options.link ?? new InMemoryServerLink(config.engineId);
+  const custody = new SessionCustodyService(config, link, factory, logger);
   const sut = new SessionHostService(
     config,
     factory,
-    pino({ level: 'silent' }),
+    logger,
     outbox as unknown as EventOutboxService,
+    custody,
   );
   hosts.push(sut);
-  return { sut, factory, outbox, config };
+  return { sut, factory, outbox, config, link, custody };
 }

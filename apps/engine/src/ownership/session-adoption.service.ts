@@ -1,0 +1,79 @@
+import {
+  Inject,
+  Injectable,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import type { Logger } from 'pino';
+import type { EngineConfig } from '../engine-config';
+import { ENGINE_CONFIG, ENGINE_LOGGER } from '../engine.tokens';
+import { SERVER_LINK, type EngineServerLink } from '../server-link/server-link.port';
+import { SessionHostService } from '../sessions/session-host.service';
+
+/**
+ * Brings linked sessions home: at boot (its own, after a restart) and then every
+ * `ENGINE_CLAIM_INTERVAL_MS` (any engine's whose lease ran out because it died), this engine asks
+ * the server for sessions without an owner and starts them from their stored logins.
+ */
+@Injectable()
+export class SessionAdoptionService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private stopped = false;
+
+  constructor(
+    @Inject(ENGINE_CONFIG) private readonly config: EngineConfig,
+    @Inject(SERVER_LINK) private readonly link: EngineServerLink,
+    private readonly host: SessionHostService,
+    @Inject(ENGINE_LOGGER) private readonly logger: Logger,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (this.config.claimIntervalMs > 0) this.schedule(0);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /** One round: claim what fits and start it. Resolves when every start was handed over. */
+  adoptNow(): Promise<void> {
+    this.running ??= this.adopt().finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  private async adopt(): Promise<void> {
+    const capacity = this.config.maxSessions - this.host.counts().running;
+    if (capacity <= 0) return;
+    let sessionIds: string[];
+    try {
+      sessionIds = (await this.link.claims(capacity, this.host.runningSessionIds())).session_ids;
+    } catch (error) {
+      this.logger.warn({ err: error }, 'asking the server for sessions to adopt failed');
+      return;
+    }
+    for (const sessionId of sessionIds) {
+      if (this.stopped) return;
+      try {
+        await this.host.start(sessionId, {});
+        this.logger.info({ session: sessionId }, 'adopted session');
+      } catch (error) {
+        // Another engine was quicker, or this one filled up: the next round sorts it out.
+        this.logger.info({ session: sessionId, err: error }, 'could not adopt session');
+      }
+    }
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.adoptNow().finally(() => this.schedule(this.config.claimIntervalMs));
+    }, delayMs);
+    this.timer.unref();
+  }
+}
