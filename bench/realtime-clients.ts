@@ -11,6 +11,8 @@ type Echo = EchoClass<'socket.io'>;
 interface PhaseState {
   /** Deliveries per event sequence number; an event is complete once every client has it. */
   perSeq: number[];
+  /** When each event reached the last of this process's clients (parent's clock). */
+  completedAt: number[];
   complete: number;
   delivered: number;
   histogram: LatencyHistogram;
@@ -39,7 +41,13 @@ function send(message: ChildMessage): void {
 function phaseState(phase: number): PhaseState {
   let state = phases.get(phase);
   if (!state) {
-    state = { perSeq: [], complete: 0, delivered: 0, histogram: new LatencyHistogram() };
+    state = {
+      perSeq: [],
+      completedAt: [],
+      complete: 0,
+      delivered: 0,
+      histogram: new LatencyHistogram(),
+    };
     phases.set(phase, state);
   }
   return state;
@@ -53,7 +61,10 @@ function onDelivery(stamp: BenchStamp, setSize: number): void {
   const count = (state.perSeq[stamp.seq] ?? 0) + 1;
   state.perSeq[stamp.seq] = count;
   if (stamp.seq !== state.complete || count < setSize) return;
-  while ((state.perSeq[state.complete] ?? 0) >= setSize) state.complete += 1;
+  while ((state.perSeq[state.complete] ?? 0) >= setSize) {
+    state.completedAt[state.complete] = received;
+    state.complete += 1;
+  }
   pendingAcks.set(stamp.phase, state.complete);
   if (ackScheduled) return;
   ackScheduled = true;
@@ -130,6 +141,7 @@ function report(phase: number): void {
     phase,
     delivered: state.delivered,
     histogram: state.histogram.data(),
+    completedAt: state.completedAt,
     elu,
     disconnects,
   });

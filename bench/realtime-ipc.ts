@@ -32,6 +32,8 @@ export interface PhaseReport {
   phase: number;
   delivered: number;
   histogram: HistogramData;
+  /** Per event sequence number: when the last of this process's clients received it. */
+  completedAt: number[];
   /** Event-loop utilization of this client process since the last `mark`. */
   elu: number;
   disconnects: number;
