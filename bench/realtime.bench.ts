@@ -139,6 +139,10 @@ export async function benchRealtime(
 
 let nextPhase = 1;
 
+/**
+ * Connects C clients to every target at once, warms each up, then runs the paced and the
+ * throughput phase in `rounds` slices per target, alternating which target goes first.
+ */
 async function measureClients(
   pool: ClientPool,
   targets: Target[],
