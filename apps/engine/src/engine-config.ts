@@ -21,6 +21,11 @@ export interface EngineConfig {
   claimIntervalMs: number;
   /** How often a connected session's login is saved to the server (also after linking and at shutdown). */
   authSaveIntervalMs: number;
+  /**
+   * A second save this long after a session connects: Chromium writes a fresh login to disk
+   * with a delay, so the save at the moment of linking may miss part of it.
+   */
+  authSettleMs: number;
   callbacks: {
     maxAttempts: number;
     retryBaseMs: number;
@@ -78,6 +83,7 @@ export function loadEngineConfig(env: Env): EngineConfig {
     leaseTtlMs: int('ENGINE_LEASE_TTL_MS', 30_000, 5_000, 600_000),
     claimIntervalMs: int('ENGINE_CLAIM_INTERVAL_MS', 10_000, 0),
     authSaveIntervalMs: int('ENGINE_AUTH_SAVE_INTERVAL_MS', 900_000, 1_000),
+    authSettleMs: int('ENGINE_AUTH_SETTLE_MS', 10_000, 0),
     callbacks: {
       maxAttempts: int('ENGINE_CALLBACK_MAX_ATTEMPTS', 10, 1, 1_000),
       retryBaseMs: int('ENGINE_CALLBACK_RETRY_BASE_MS', 500, 1),

@@ -200,7 +200,7 @@ export class SessionHostService implements OnApplicationShutdown {
       logger: this.logger.child({ session: sessionId }),
       publish: (event) => this.outbox.enqueue(event),
       exclusive: (work) => this.lock.run(sessionId, work),
-      onConnected: () => void this.custody.saveLogin(sessionId),
+      onConnected: () => this.saveAfterLinking(session),
       onEnded: async (_status, reason) => {
         if (reason === 'logged_out') await this.custody.forgetLogin(sessionId);
         await this.custody.giveBack(sessionId);
@@ -208,6 +208,16 @@ export class SessionHostService implements OnApplicationShutdown {
     });
     this.sessions.set(sessionId, session);
     return session;
+  }
+
+  /** Saves the login now, and once more when Chromium has surely written all of it. */
+  private saveAfterLinking(session: WhatsAppSession): void {
+    void this.custody.saveLogin(session.sessionId);
+    if (this.config.authSettleMs <= 0) return;
+    const timer = setTimeout(() => {
+      if (session.currentStatus === 'connected') void this.custody.saveLogin(session.sessionId);
+    }, this.config.authSettleMs);
+    timer.unref();
   }
 
   private async takeForRestart(sessionId: string): Promise<void> {

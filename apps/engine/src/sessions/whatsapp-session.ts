@@ -41,6 +41,10 @@ export const PHONE_READ_ATTEMPTS = 10;
 export const PHONE_READ_INTERVAL_MS = 500;
 /** Reconnects after a lost connection, and the pause before each. */
 export const RECOVERY_DELAYS_MS = [5_000, 15_000, 45_000];
+/** How long a logged-out client may take to re-inject itself before it is closed anyway. */
+export const LOGOUT_SETTLE_MS = 10_000;
+/** The library still wires a few listeners after its new QR; this covers them with room to spare. */
+const AFTER_QR_GRACE_MS = 1_000;
 /** How long a phone-sent message waits for the engine's own sends to settle before it is judged. */
 const SEND_SETTLE_TIMEOUT_MS = 60_000;
 const TRACKED_MESSAGES = 5_000;
@@ -268,7 +272,13 @@ export class WhatsAppSession {
       if (current()) this.deps.logger.debug({ state }, 'WhatsApp Web state changed');
     });
     client.on('disconnected', (reason) => {
-      if (current()) void this.deps.exclusive(() => this.onDisconnected(client, String(reason)));
+      if (!current()) return;
+      // After a phone-side logout the library reloads the page and injects itself again; closing
+      // the browser in the middle of that crashes it (an unhandled TargetCloseError, which the
+      // process guard would have to contain). Its next QR says the injection is nearly done.
+      // Listen now: the injection races the session lock.
+      const reinjected = String(reason) === 'LOGOUT' ? nextQr(client) : null;
+      void this.deps.exclusive(() => this.onDisconnected(client, String(reason), reinjected));
     });
     client.on('message', (message) => current() && !message.fromMe && this.onInbound(message));
     client.on('message_create', (message) => current() && message.fromMe && this.onOwn(message));
@@ -349,13 +359,17 @@ export class WhatsAppSession {
     }
   }
 
-  private async onDisconnected(client: WhatsAppClient, reason: string): Promise<void> {
+  private async onDisconnected(
+    client: WhatsAppClient,
+    reason: string,
+    reinjected: Promise<void> | null,
+  ): Promise<void> {
     if (this.client !== client) return;
     const outcome = classifyDisconnect(reason);
     this.deps.logger.warn({ reason, outcome: outcome.kind }, 'WhatsApp Web disconnected');
     switch (outcome.kind) {
       case 'logged_out':
-        await this.teardown();
+        await this.teardown(reinjected);
         await this.deps.factory.clearAuth(this.sessionId);
         this.setStatus('disconnected', 'logged_out');
         await this.ended();
@@ -485,9 +499,11 @@ export class WhatsAppSession {
     return client;
   }
 
-  private async teardown(): Promise<void> {
+  /** Detaches the client and closes it, after `settle` (bounded) when the library is busy. */
+  private async teardown(settle: Promise<void> | null = null): Promise<void> {
     const client = this.detach();
     if (!client) return;
+    if (settle) await withTimeout(settle, LOGOUT_SETTLE_MS).catch(() => undefined);
     await this.destroyClient(client);
     client.removeAllListeners();
   }
@@ -557,6 +573,13 @@ export class WhatsAppSession {
       data,
     } as EngineEvent);
   }
+}
+
+/** Resolves shortly after the client's next QR, when the library has finished injecting. */
+function nextQr(client: WhatsAppClient): Promise<void> {
+  return new Promise<void>((resolve) => client.on('qr', () => resolve())).then(() =>
+    delay(AFTER_QR_GRACE_MS),
+  );
 }
 
 function remember(set: Set<string>, value: string): void {
