@@ -26,6 +26,12 @@ export interface EngineConfig {
    * with a delay, so the save at the moment of linking may miss part of it.
    */
   authSettleMs: number;
+  /** How often connected sessions are probed for life; 0 turns the watchdog off. */
+  watchdogIntervalMs: number;
+  /** How long a probe may wait for the page before the session counts as dead. */
+  watchdogTimeoutMs: number;
+  /** A session whose Chromium grows past this (PSS, MiB) is recycled; 0 means no limit. */
+  sessionMemoryLimitMb: number;
   callbacks: {
     maxAttempts: number;
     retryBaseMs: number;
@@ -84,6 +90,9 @@ export function loadEngineConfig(env: Env): EngineConfig {
     claimIntervalMs: int('ENGINE_CLAIM_INTERVAL_MS', 10_000, 0),
     authSaveIntervalMs: int('ENGINE_AUTH_SAVE_INTERVAL_MS', 900_000, 1_000),
     authSettleMs: int('ENGINE_AUTH_SETTLE_MS', 10_000, 0),
+    watchdogIntervalMs: int('ENGINE_WATCHDOG_INTERVAL_MS', 30_000, 0),
+    watchdogTimeoutMs: int('ENGINE_WATCHDOG_TIMEOUT_MS', 10_000, 100),
+    sessionMemoryLimitMb: int('ENGINE_SESSION_MEMORY_LIMIT_MB', 1_536, 0),
     callbacks: {
       maxAttempts: int('ENGINE_CALLBACK_MAX_ATTEMPTS', 10, 1, 1_000),
       retryBaseMs: int('ENGINE_CALLBACK_RETRY_BASE_MS', 500, 1),

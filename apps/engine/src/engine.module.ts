@@ -14,6 +14,7 @@ import { ProcessGuardService } from './process/process-guard.service';
 import { ServerLinkClient } from './server-link/server-link.client';
 import { SERVER_LINK, type EngineServerLink } from './server-link/server-link.port';
 import { SessionHostService } from './sessions/session-host.service';
+import { SessionWatchdogService } from './sessions/session-watchdog.service';
 import { WebJsClientFactory, type ExtraClientOptions } from './whatsapp/webjs-client.factory';
 import type { WhatsAppClientFactory } from './whatsapp/whatsapp-client.port';
 
@@ -57,6 +58,7 @@ export class EngineModule {
         SessionCustodyService,
         SessionHostService,
         SessionAdoptionService,
+        SessionWatchdogService,
       ],
     };
   }

@@ -103,6 +103,40 @@ describeWithBrowser('engine on the real whatsapp-web.js', () => {
     await engine.stop();
   });
 
+  it('recycles a connected session whose page froze, and it comes back without a new QR', async () => {
+    const phone = '6281234567004';
+    const engine = await system.startEngine({
+      id: 'engine-watchdog',
+      env: { ENGINE_WATCHDOG_INTERVAL_MS: '1000', ENGINE_WATCHDOG_TIMEOUT_MS: '1500' },
+    });
+    const { sessionId } = await system.createSession();
+    await link(engine, sessionId, phone);
+    await system.statusIs(sessionId, 'connected');
+    const qrs = (await system.events(sessionId, 'session.qr')).length;
+
+    await system.fake.hangPage(phone);
+    await waitFor(
+      async () => (await system.events(sessionId, 'session.recovery')).length === 1,
+      'the watchdog to report the frozen page',
+      20_000,
+    );
+    const [recovery] = await system.events(sessionId, 'session.recovery');
+    expect(recovery!.data).toMatchObject({ reason: 'unresponsive' });
+    await waitFor(
+      async () => {
+        const statuses = (await system.events(sessionId, 'session.status')).map(
+          (e) => e.data.status,
+        );
+        return statuses.lastIndexOf('connected') > statuses.indexOf('reconnecting');
+      },
+      'the session to reconnect from its stored login',
+      30_000,
+    );
+    expect((await system.events(sessionId, 'session.qr')).length).toBe(qrs);
+    system.fake.releasePage(phone);
+    await engine.stop();
+  });
+
   it('comes back connected after an engine restart, without a new QR', async () => {
     const dataDir = system.newDataDir();
     const first = await system.startEngine({ id: 'engine-restart', dataDir });

@@ -252,7 +252,16 @@ export interface StatusEventData {
   wid: string | null;
 }
 
-export const RECOVERY_REASONS = ['connection_lost', 'initialize_failed'] as const;
+export const RECOVERY_REASONS = [
+  'connection_lost',
+  'initialize_failed',
+  /** The watchdog's probe got no answer: connected on paper, dead in fact. */
+  'unresponsive',
+  /** The page crashed or the browser went away under a connected session. */
+  'page_crashed',
+  /** The session's Chromium grew past ENGINE_SESSION_MEMORY_LIMIT_MB. */
+  'memory_limit',
+] as const;
 export type RecoveryReason = (typeof RECOVERY_REASONS)[number];
 
 export interface RecoveryEventData {

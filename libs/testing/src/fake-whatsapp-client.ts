@@ -97,6 +97,7 @@ export class FakeWhatsAppClient extends EventEmitter {
   private sendGate: { promise: Promise<void>; release: () => void } | null = null;
   private sendFailure: Error | null = null;
   private destroyBehaviour: 'normal' | 'hang' = 'normal';
+  private pageHung = false;
   private initializeFailure: Error | null = null;
 
   constructor(
@@ -141,7 +142,13 @@ export class FakeWhatsAppClient extends EventEmitter {
     this.factory.forget(this.sessionId);
   }
 
+  /** From now on `getState()` never answers, as a frozen WhatsApp Web page. */
+  hangPage(): void {
+    this.pageHung = true;
+  }
+
   getState(): Promise<string | null> {
+    if (this.pageHung) return new Promise<string | null>(() => undefined);
     return Promise.resolve(this.state);
   }
 
@@ -331,7 +338,10 @@ export class FakeWhatsAppClient extends EventEmitter {
   /** Records a kill of the browser process (used when destroy hangs). */
   readonly pupBrowser = {
     killed: [] as string[],
+    /** The pid the engine measures as this client's Chromium; a spec may point it anywhere. */
+    pid: undefined as number | undefined,
     process: () => ({
+      pid: this.pupBrowser.pid,
       kill: (signal?: string) => {
         this.pupBrowser.killed.push(signal ?? 'SIGTERM');
         this.destroyed = true;

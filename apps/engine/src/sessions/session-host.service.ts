@@ -5,6 +5,7 @@ import {
   type EngineMediaView,
   type EngineSessionView,
   type MarkReadResult,
+  type RecoveryReason,
   type SendMediaRequest,
   type SendResult,
   type SendTextRequest,
@@ -163,6 +164,25 @@ export class SessionHostService implements OnApplicationShutdown {
     let running = 0;
     for (const session of this.sessions.values()) if (session.running) running += 1;
     return { total: this.sessions.size, running };
+  }
+
+  /**
+   * The watchdog's round: `check` judges each connected session (outside its lock, so a hung
+   * page cannot block commands); a session judged dead or bloated is recycled under its lock.
+   */
+  async checkHealth(
+    check: (session: WhatsAppSession) => Promise<{ reason: RecoveryReason; detail: string } | null>,
+  ): Promise<void> {
+    const connected = [...this.sessions.values()].filter((s) => s.currentStatus === 'connected');
+    await Promise.all(
+      connected.map(async (session) => {
+        const verdict = await check(session);
+        if (verdict)
+          await this.lock.run(session.sessionId, () =>
+            session.recycle(verdict.reason, verdict.detail),
+          );
+      }),
+    );
   }
 
   runningSessionIds(): string[] {

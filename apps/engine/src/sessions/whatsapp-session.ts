@@ -9,6 +9,7 @@ import {
   type EngineQrView,
   type EngineSessionView,
   type MessageStatus,
+  type RecoveryReason,
   type SendResult,
   type SessionStatus,
 } from '@switchboard/contracts';
@@ -184,6 +185,43 @@ export class WhatsAppSession {
     await this.teardown();
     this.status = 'disconnected';
     this.reason = 'instance_restart';
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Health (for the watchdog)
+
+  /** The process id of this session's Chromium, while it has one. */
+  browserPid(): number | null {
+    return this.client?.pupBrowser?.process()?.pid ?? null;
+  }
+
+  /**
+   * Asks the page for its state, as any command would. A page that does not answer in time, or
+   * whose browser is gone, is dead even if the session still says connected.
+   */
+  async probe(timeoutMs: number): Promise<{ alive: true } | { alive: false; detail: string }> {
+    const client = this.client;
+    if (!client || this.status !== 'connected') return { alive: true };
+    try {
+      const state = await withTimeout(client.getState(), timeoutMs);
+      return state === null ? { alive: false, detail: 'no state' } : { alive: true };
+    } catch (error) {
+      return { alive: false, detail: errorText(error) };
+    }
+  }
+
+  /**
+   * Replaces a dead or bloated client with a fresh one from the stored login (no QR), reporting
+   * why. Called under the session lock; a client that changed meanwhile is left alone.
+   */
+  async recycle(reason: RecoveryReason, detail: string): Promise<void> {
+    if (!this.client || this.status !== 'connected') return;
+    this.deps.logger.warn({ reason, detail }, 'recycling the WhatsApp Web client');
+    await this.teardown();
+    this.recoveryAttempt = 0;
+    this.setStatus('reconnecting', null);
+    this.emit('session.recovery', { reason, attempt: 1, detail });
+    this.launch();
   }
 
   // -------------------------------------------------------------------------------------------

@@ -72,7 +72,9 @@ export interface WebJsClientEvents {
 
 export interface WhatsAppClient {
   info?: { wid?: WebJsId; pushname?: string } | null;
-  pupBrowser?: { process(): { kill(signal?: NodeJS.Signals): boolean } | null } | null;
+  pupBrowser?: {
+    process(): { pid?: number; kill(signal?: NodeJS.Signals): boolean } | null;
+  } | null;
   initialize(): Promise<void>;
   destroy(): Promise<void>;
   logout(): Promise<void>;

@@ -57,8 +57,9 @@ export function testEngineConfig(overrides: Partial<EngineConfig> = {}): EngineC
     ...loadEngineConfig({
       ENGINE_SECRET: TEST_SECRET,
       ENGINE_ID: 'engine-test',
-      // Specs adopt explicitly, with `SessionAdoptionService.adoptNow()`.
+      // Specs adopt and check explicitly (`adoptNow()`, `checkNow()`).
       ENGINE_CLAIM_INTERVAL_MS: '0',
+      ENGINE_WATCHDOG_INTERVAL_MS: '0',
     }),
     ...overrides,
   };

@@ -1,0 +1,79 @@
+import {
+  Inject,
+  Injectable,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import type { RecoveryReason } from '@switchboard/contracts';
+import type { Logger } from 'pino';
+import type { EngineConfig } from '../engine-config';
+import { ENGINE_CONFIG, ENGINE_LOGGER } from '../engine.tokens';
+import { processTreePssBytes } from '../process/process-tree-memory';
+import { SessionHostService } from './session-host.service';
+import type { WhatsAppSession } from './whatsapp-session';
+
+const MIB = 1024 * 1024;
+
+/**
+ * Catches sessions that say "connected" but are not: every `ENGINE_WATCHDOG_INTERVAL_MS` each
+ * connected session's page is asked for its state (a frozen or crashed page, or a vanished
+ * browser, does not answer in time), and its Chromium's memory is checked against the cap. Such a
+ * session is recycled from its stored login, and the recovery is reported with its reason.
+ */
+@Injectable()
+export class SessionWatchdogService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private timer: NodeJS.Timeout | null = null;
+  private round: Promise<void> | null = null;
+  private stopped = false;
+
+  constructor(
+    @Inject(ENGINE_CONFIG) private readonly config: EngineConfig,
+    private readonly host: SessionHostService,
+    @Inject(ENGINE_LOGGER) private readonly logger: Logger,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (this.config.watchdogIntervalMs > 0) this.schedule();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.round;
+  }
+
+  /** One round over every connected session (the timer runs one per interval). */
+  checkNow(): Promise<void> {
+    this.round ??= this.host
+      .checkHealth((session) => this.judge(session))
+      .catch((error: unknown) => this.logger.error({ err: error }, 'watchdog round failed'))
+      .finally(() => {
+        this.round = null;
+      });
+    return this.round;
+  }
+
+  private async judge(
+    session: WhatsAppSession,
+  ): Promise<{ reason: RecoveryReason; detail: string } | null> {
+    const probe = await session.probe(this.config.watchdogTimeoutMs);
+    if (!probe.alive) return { reason: 'unresponsive', detail: probe.detail };
+    const limit = this.config.sessionMemoryLimitMb;
+    const pid = session.browserPid();
+    if (limit > 0 && pid !== null) {
+      const pss = await processTreePssBytes(pid);
+      if (pss !== null && pss > limit * MIB)
+        return { reason: 'memory_limit', detail: `${Math.round(pss / MIB)} MiB > ${limit} MiB` };
+    }
+    return null;
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.checkNow().finally(() => this.schedule());
+    }, this.config.watchdogIntervalMs);
+    this.timer.unref();
+  }
+}
