@@ -10,6 +10,7 @@ import { ENGINE_CONFIG, ENGINE_LOGGER, WHATSAPP_CLIENT_FACTORY } from './engine.
 import { HealthController } from './health/health.controller';
 import { SessionAdoptionService } from './ownership/session-adoption.service';
 import { SessionCustodyService } from './ownership/session-custody.service';
+import { ChromiumSweeperService } from './process/chromium-sweeper.service';
 import { ProcessGuardService } from './process/process-guard.service';
 import { ServerLinkClient } from './server-link/server-link.client';
 import { SERVER_LINK, type EngineServerLink } from './server-link/server-link.port';
@@ -47,6 +48,7 @@ export class EngineModule {
             options.clientFactory ?? new WebJsClientFactory(config, options.clientOptions),
         },
         ProcessGuardService,
+        ChromiumSweeperService,
         ReplayCache,
         SignedRequestGuard,
         EventSender,

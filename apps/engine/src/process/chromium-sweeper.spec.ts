@@ -1,0 +1,74 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { waitFor } from '@switchboard/testing';
+import { sweepOrphanedChromium } from './chromium-sweeper.service';
+
+/** Alive and not a zombie. */
+function isAlive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+describe('sweepOrphanedChromium', () => {
+  let dir: string;
+  const started: number[] = [];
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'sb-sweep-'));
+  });
+  afterEach(() => {
+    for (const pid of started.splice(0)) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // swept already
+      }
+    }
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** A stand-in Chromium on a profile of `dataDir`, orphaned as a killed engine leaves it. */
+  function orphanBrowser(dataDir: string, session: string): number {
+    const script = `node -e 'setInterval(() => {}, 1000)' -- --user-data-dir=${join(dataDir, `session-${session}`)} >/dev/null 2>&1 & echo $!`;
+    const pid = Number(execFileSync('sh', ['-c', script], { encoding: 'utf8' }).trim());
+    started.push(pid);
+    return pid;
+  }
+
+  it('kills browsers left on this engine’s profiles and removes their locks', async () => {
+    const orphan = orphanBrowser(dir, 'a');
+    const elsewhere = orphanBrowser(join(dir, 'other-engine'), 'a');
+    mkdirSync(join(dir, 'session-a'), { recursive: true });
+    symlinkSync('host-12345', join(dir, 'session-a', 'SingletonLock'));
+    await waitFor(() => isAlive(orphan) && isAlive(elsewhere), 'the stand-ins to run');
+
+    const result = await sweepOrphanedChromium(dir);
+    expect(result.killed).toEqual([orphan]);
+    expect(result.unlocked).toEqual([join(dir, 'session-a', 'SingletonLock')]);
+    await waitFor(() => !isAlive(orphan), 'the orphan to die');
+    expect(isAlive(elsewhere)).toBe(true);
+    expect(existsSync(join(dir, 'session-a', 'SingletonLock'))).toBe(false);
+  });
+
+  it('leaves browsers this engine started itself alone', async () => {
+    const own = spawn(process.execPath, [
+      '-e',
+      'setInterval(() => {}, 1000)',
+      '--',
+      `--user-data-dir=${join(dir, 'session-b')}`,
+    ]);
+    try {
+      await waitFor(() => isAlive(own.pid!), 'the child to run');
+      expect((await sweepOrphanedChromium(dir)).killed).toEqual([]);
+      expect(isAlive(own.pid!)).toBe(true);
+    } finally {
+      own.kill('SIGKILL');
+    }
+  });
+});
