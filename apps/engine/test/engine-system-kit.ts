@@ -4,7 +4,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
@@ -15,7 +15,12 @@ import {
   type SessionStatus,
 } from '@switchboard/contracts';
 import { SecretBox, signRequest } from '@switchboard/contracts/node';
-import { FakeWhatsAppWeb, fakeWhatsAppClientOptions, waitFor } from '@switchboard/testing';
+import {
+  FakeWhatsAppWeb,
+  fakeWhatsAppClientOptions,
+  freeLoopbackPort,
+  waitFor,
+} from '@switchboard/testing';
 import pino from 'pino';
 import { DataSource } from 'typeorm';
 import { EngineEventRecord } from '../../server/src/engine-link/engine-event.entity';
@@ -70,7 +75,8 @@ export class EngineSystem {
     for (const engine of this.engines.splice(0).reverse()) await engine.stop().catch(() => {});
     await this.server?.close();
     await this.fake.stop();
-    for (const dir of this.dirs) rmSync(dir, { recursive: true, force: true });
+    // A Chromium that just exited may still be flushing its profile.
+    for (const dir of this.dirs) rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
   }
 
   newDataDir(): string {
@@ -99,7 +105,7 @@ export class EngineSystem {
 
   /** An engine inside this test process. */
   async startEngine(options: EngineOptions): Promise<EngineHandle & { app: INestApplication }> {
-    const port = await freePort();
+    const port = await freeLoopbackPort();
     const config = loadEngineConfig(this.engineEnv(options, port));
     const app = await createEngineApp(config, pino({ level: 'silent' }), {
       clientOptions: fakeWhatsAppClientOptions(this.fake),
@@ -120,7 +126,7 @@ export class EngineSystem {
 
   /** An engine in a process of its own (and its own process group, with its Chromiums). */
   async startEngineProcess(options: EngineOptions): Promise<EngineProcess> {
-    const port = await freePort();
+    const port = await freeLoopbackPort();
     const child = fork(join(__dirname, 'engine-process.cjs'), [], {
       env: {
         ...process.env,
@@ -259,12 +265,4 @@ export class EngineSystem {
     const index = this.engines.indexOf(handle);
     if (index >= 0) this.engines.splice(index, 1);
   }
-}
-
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }

@@ -87,7 +87,9 @@ describeWithBrowser('admin SPA realtime connection', () => {
     await switchTo({ driver: 'socketio' });
     await realtimeStatus('connected', 'socketio');
     await waitFor(() => pusher.subscribers(ownChannel).length === 0, 'the page to leave Pusher');
-    expect(await page.evaluate(() => (globalThis as unknown as { marker?: number }).marker)).toBe(42);
+    expect(await page.evaluate(() => (globalThis as unknown as { marker?: number }).marker)).toBe(
+      42,
+    );
     await expect(page.getByTestId('realtime-lost').count()).resolves.toBe(0);
   });
 

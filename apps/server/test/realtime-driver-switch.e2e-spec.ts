@@ -10,9 +10,8 @@ import {
   type SessionStatusChangedPayload,
   type UpdateBroadcastSettingsRequest,
 } from '@switchboard/contracts';
-import { FakePusherService, waitFor } from '@switchboard/testing';
+import { FakePusherService, freeLoopbackPort, waitFor } from '@switchboard/testing';
 import { createHmac } from 'node:crypto';
-import { createServer } from 'node:net';
 import { RealtimeClient, type RealtimeState } from '../../admin/src/realtime/realtime-client';
 import { BroadcasterService } from '../src/realtime/broadcaster.service';
 import { EchoGateway } from '../src/realtime/echo.gateway';
@@ -192,7 +191,7 @@ describe('realtime: admin-switchable broadcast driver', () => {
     });
 
     it('reports an unreachable server with the connection error', async () => {
-      const closedPort = await freePort();
+      const closedPort = await freeLoopbackPort();
       const result = await runTest(pusherSettings({ port: closedPort }));
       expect(result).toEqual({
         ok: false,
@@ -429,12 +428,3 @@ describe('realtime: admin-switchable broadcast driver', () => {
     return createHmac('sha256', PUSHER_APP.secret).update(value).digest('hex');
   }
 });
-
-/** A loopback port with nothing listening on it. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}

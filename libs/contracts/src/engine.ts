@@ -138,6 +138,8 @@ export enum EngineErrorCode {
   SESSION_OWNED_ELSEWHERE = 'SESSION_OWNED_ELSEWHERE',
   /** The server (the lease authority) could not be reached, so the session cannot be taken. */
   SERVER_UNAVAILABLE = 'SERVER_UNAVAILABLE',
+  /** The engine is shutting down and starts nothing new. */
+  ENGINE_STOPPING = 'ENGINE_STOPPING',
   /** The idempotency key was already used with a different request. */
   IDEMPOTENCY_KEY_REUSED = 'IDEMPOTENCY_KEY_REUSED',
   MESSAGE_NOT_FOUND = 'MESSAGE_NOT_FOUND',
@@ -160,6 +162,7 @@ export const ENGINE_ERROR_STATUS: Record<EngineErrorCode, number> = {
   [EngineErrorCode.ENGINE_FULL]: 429,
   [EngineErrorCode.SESSION_OWNED_ELSEWHERE]: 409,
   [EngineErrorCode.SERVER_UNAVAILABLE]: 503,
+  [EngineErrorCode.ENGINE_STOPPING]: 503,
   [EngineErrorCode.IDEMPOTENCY_KEY_REUSED]: 409,
   [EngineErrorCode.MESSAGE_NOT_FOUND]: 404,
   [EngineErrorCode.NOT_FOUND]: 404,

@@ -60,3 +60,40 @@ export function verifySignature(
   }
   return { ok: true };
 }
+
+/** What a request id may look like: long enough to be unique, short enough to key a cache. */
+const REQUEST_ID_PATTERN = /^[\w.:-]{8,128}$/;
+
+export type SignedRequestCheck =
+  | { ok: true; requestId: string }
+  | { ok: false; reason: Exclude<SignatureCheck, { ok: true }>['reason'] | 'bad_request_id' };
+
+/**
+ * Checks a signed request as it arrived: its signature over the raw body, its freshness, and a
+ * well-formed request id. The caller then claims the id in its replay cache.
+ */
+export function verifySignedRequest(
+  secret: string,
+  headers: Record<string, string | string[] | undefined>,
+  rawBody: string | Buffer,
+  nowSeconds = Math.floor(Date.now() / 1000),
+): SignedRequestCheck {
+  const header = (name: string): string | undefined => {
+    const value = headers[name];
+    return typeof value === 'string' ? value : undefined;
+  };
+  const check = verifySignature(
+    secret,
+    {
+      timestamp: header(SIGNATURE_HEADERS.TIMESTAMP),
+      signature: header(SIGNATURE_HEADERS.SIGNATURE),
+    },
+    rawBody,
+    nowSeconds,
+  );
+  if (!check.ok) return check;
+  const requestId = header(SIGNATURE_HEADERS.REQUEST_ID);
+  if (!requestId || !REQUEST_ID_PATTERN.test(requestId))
+    return { ok: false, reason: 'bad_request_id' };
+  return { ok: true, requestId };
+}

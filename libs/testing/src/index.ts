@@ -11,3 +11,4 @@ export type {
 export * from './fake-whatsapp-client';
 export * from './fake-meta-graph/fake-meta-graph';
 export * from './fake-meta-graph/fake-meta-graph.types';
+export * from './processes';

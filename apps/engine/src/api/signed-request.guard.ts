@@ -1,13 +1,11 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
-import { SIGNATURE_HEADERS, verifySignature } from '@switchboard/contracts/node';
+import { verifySignedRequest } from '@switchboard/contracts/node';
 import type { Request } from 'express';
 import type { Logger } from 'pino';
 import { EngineException } from '../common/engine.exception';
 import type { EngineConfig } from '../engine-config';
 import { ENGINE_CONFIG, ENGINE_LOGGER } from '../engine.tokens';
 import { ReplayCache } from './replay-cache';
-
-const REQUEST_ID = /^[\w.:-]{8,128}$/;
 
 /**
  * Lets a command through only when it is signed with ENGINE_SECRET over
@@ -23,23 +21,14 @@ export class SignedRequestGuard implements CanActivate {
 
   canActivate(context: ExecutionContext): boolean {
     const request = context.switchToHttp().getRequest<Request & { rawBody?: Buffer }>();
-    const header = (name: string) => {
-      const value = request.headers[name];
-      return typeof value === 'string' ? value : undefined;
-    };
-    const check = verifySignature(
+    const check = verifySignedRequest(
       this.config.engineSecret,
-      {
-        timestamp: header(SIGNATURE_HEADERS.TIMESTAMP),
-        signature: header(SIGNATURE_HEADERS.SIGNATURE),
-      },
+      request.headers,
       request.rawBody ?? '',
     );
     if (!check.ok) return this.reject(request, check.reason);
-    const requestId = header(SIGNATURE_HEADERS.REQUEST_ID);
-    if (!requestId || !REQUEST_ID.test(requestId)) return this.reject(request, 'bad_request_id');
     // Claimed only after the signature checks out, so forged requests cannot burn real ids.
-    if (!this.replays.claim(requestId)) return this.reject(request, 'replayed_request');
+    if (!this.replays.claim(check.requestId)) return this.reject(request, 'replayed_request');
     return true;
   }
 

@@ -1,8 +1,8 @@
 import {
   Inject,
   Injectable,
+  type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
-  type OnApplicationShutdown,
 } from '@nestjs/common';
 import type { Logger } from 'pino';
 import type { EngineConfig } from '../engine-config';
@@ -16,7 +16,7 @@ import { SessionHostService } from '../sessions/session-host.service';
  * the server for sessions without an owner and starts them from their stored logins.
  */
 @Injectable()
-export class SessionAdoptionService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class SessionAdoptionService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private stopped = false;
@@ -32,7 +32,8 @@ export class SessionAdoptionService implements OnApplicationBootstrap, OnApplica
     if (this.config.claimIntervalMs > 0) this.schedule(0);
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before the sessions close: no adoption may start a client during shutdown. */
+  async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     await this.running;

@@ -1,19 +1,9 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { waitFor } from '@switchboard/testing';
+import { isProcessAlive, waitFor } from '@switchboard/testing';
 import { sweepOrphanedChromium } from './chromium-sweeper.service';
-
-/** Alive and not a zombie. */
-function isAlive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
-}
 
 describe('sweepOrphanedChromium', () => {
   let dir: string;
@@ -46,13 +36,16 @@ describe('sweepOrphanedChromium', () => {
     const elsewhere = orphanBrowser(join(dir, 'other-engine'), 'a');
     mkdirSync(join(dir, 'session-a'), { recursive: true });
     symlinkSync('host-12345', join(dir, 'session-a', 'SingletonLock'));
-    await waitFor(() => isAlive(orphan) && isAlive(elsewhere), 'the stand-ins to run');
+    await waitFor(
+      () => isProcessAlive(orphan) && isProcessAlive(elsewhere),
+      'the stand-ins to run',
+    );
 
     const result = await sweepOrphanedChromium(dir);
     expect(result.killed).toEqual([orphan]);
     expect(result.unlocked).toEqual([join(dir, 'session-a', 'SingletonLock')]);
-    await waitFor(() => !isAlive(orphan), 'the orphan to die');
-    expect(isAlive(elsewhere)).toBe(true);
+    await waitFor(() => !isProcessAlive(orphan), 'the orphan to die');
+    expect(isProcessAlive(elsewhere)).toBe(true);
     expect(existsSync(join(dir, 'session-a', 'SingletonLock'))).toBe(false);
   });
 
@@ -64,9 +57,9 @@ describe('sweepOrphanedChromium', () => {
       `--user-data-dir=${join(dir, 'session-b')}`,
     ]);
     try {
-      await waitFor(() => isAlive(own.pid!), 'the child to run');
+      await waitFor(() => isProcessAlive(own.pid!), 'the child to run');
       expect((await sweepOrphanedChromium(dir)).killed).toEqual([]);
-      expect(isAlive(own.pid!)).toBe(true);
+      expect(isProcessAlive(own.pid!)).toBe(true);
     } finally {
       own.kill('SIGKILL');
     }

@@ -41,6 +41,7 @@ export class SessionHostService implements OnApplicationShutdown {
   private readonly lock = new KeyedLock();
   private readonly sends = new IdempotencyCache<SendResult>();
   private readonly saveTimer: NodeJS.Timeout;
+  private closing = false;
 
   constructor(
     @Inject(ENGINE_CONFIG) private readonly config: EngineConfig,
@@ -59,6 +60,7 @@ export class SessionHostService implements OnApplicationShutdown {
     return this.lock.run(sessionId, async () => {
       const existing = this.sessions.get(sessionId);
       if (existing?.running) return existing.view();
+      this.assertOpen();
       this.assertCapacity();
       await this.custody.take(sessionId);
       const session = existing ?? this.create(sessionId);
@@ -199,6 +201,7 @@ export class SessionHostService implements OnApplicationShutdown {
    * flushed them once closed) and the leases given back, so any engine can resume them at once.
    */
   async onApplicationShutdown(): Promise<void> {
+    this.closing = true;
     clearInterval(this.saveTimer);
     await Promise.all(
       [...this.sessions.values()].map((session) =>
@@ -241,6 +244,7 @@ export class SessionHostService implements OnApplicationShutdown {
   }
 
   private async takeForRestart(sessionId: string): Promise<void> {
+    this.assertOpen();
     this.assertCapacity();
     await this.custody.take(sessionId);
   }
@@ -287,6 +291,11 @@ export class SessionHostService implements OnApplicationShutdown {
   ): Promise<T> {
     const session = this.sessions.get(sessionId);
     return session ? work(session) : Promise.reject(EngineException.sessionNotFound(sessionId));
+  }
+
+  private assertOpen(): void {
+    if (this.closing)
+      throw new EngineException(EngineErrorCode.ENGINE_STOPPING, 'This engine is shutting down');
   }
 
   private assertCapacity(): void {

@@ -1,8 +1,8 @@
 import {
   Inject,
   Injectable,
+  type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
-  type OnApplicationShutdown,
 } from '@nestjs/common';
 import type { RecoveryReason } from '@switchboard/contracts';
 import type { Logger } from 'pino';
@@ -21,7 +21,7 @@ const MIB = 1024 * 1024;
  * session is recycled from its stored login, and the recovery is reported with its reason.
  */
 @Injectable()
-export class SessionWatchdogService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class SessionWatchdogService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private timer: NodeJS.Timeout | null = null;
   private round: Promise<void> | null = null;
   private stopped = false;
@@ -36,7 +36,8 @@ export class SessionWatchdogService implements OnApplicationBootstrap, OnApplica
     if (this.config.watchdogIntervalMs > 0) this.schedule();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before the sessions close: no recycle may start a client during shutdown. */
+  async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     await this.round;

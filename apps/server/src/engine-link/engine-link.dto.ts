@@ -60,24 +60,6 @@ export class EngineEventDto {
   data!: Record<string, unknown>;
 }
 
-export class LeaseRequestDto implements LeaseRequest {
-  @ApiProperty()
-  @Matches(ENGINE_ID, { message: ENGINE_ID_MESSAGE })
-  engine_id!: string;
-
-  @ApiProperty({ type: [String] })
-  @IsArray()
-  @ArrayMaxSize(1000)
-  @Matches(ENGINE_SESSION_ID_PATTERN, { each: true, message: SESSION_ID_MESSAGE })
-  session_ids!: string[];
-
-  @ApiProperty()
-  @IsInt()
-  @Min(1)
-  @Max(3_600_000)
-  ttl_ms!: number;
-}
-
 export class ReleaseRequestDto implements ReleaseRequest {
   @ApiProperty()
   @Matches(ENGINE_ID, { message: ENGINE_ID_MESSAGE })
@@ -88,6 +70,14 @@ export class ReleaseRequestDto implements ReleaseRequest {
   @ArrayMaxSize(1000)
   @Matches(ENGINE_SESSION_ID_PATTERN, { each: true, message: SESSION_ID_MESSAGE })
   session_ids!: string[];
+}
+
+export class LeaseRequestDto extends ReleaseRequestDto implements LeaseRequest {
+  @ApiProperty()
+  @IsInt()
+  @Min(1)
+  @Max(3_600_000)
+  ttl_ms!: number;
 }
 
 export class ClaimsRequestDto implements ClaimsRequest {

@@ -8,11 +8,7 @@ import {
   type ExecutionContext,
 } from '@nestjs/common';
 import { ErrorCode } from '@switchboard/contracts';
-import {
-  SIGNATURE_HEADERS,
-  SIGNATURE_WINDOW_SECONDS,
-  verifySignature,
-} from '@switchboard/contracts/node';
+import { SIGNATURE_WINDOW_SECONDS, verifySignedRequest } from '@switchboard/contracts/node';
 import type { Request } from 'express';
 import { Public } from '../auth/auth.decorators';
 import { AppException } from '../common/app.exception';
@@ -23,8 +19,6 @@ import {
   COORDINATION_STORE,
   type CoordinationStore,
 } from '../drivers/coordination/coordination-store.port';
-
-const REQUEST_ID = /^[\w.:-]{8,128}$/;
 
 /**
  * Lets an engine's request through only when it is signed with ENGINE_SECRET over
@@ -40,25 +34,16 @@ export class EngineSignatureGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<Request & RequestWithRawBody>();
-    const header = (name: string): string | undefined => {
-      const value = request.headers[name];
-      return typeof value === 'string' ? value : undefined;
-    };
-    const check = verifySignature(
+    const check = verifySignedRequest(
       this.config.engineSecret,
-      {
-        timestamp: header(SIGNATURE_HEADERS.TIMESTAMP),
-        signature: header(SIGNATURE_HEADERS.SIGNATURE),
-      },
+      request.headers,
       request.rawBody ?? '',
     );
     if (!check.ok) throw refused(check.reason);
-    const requestId = header(SIGNATURE_HEADERS.REQUEST_ID);
-    if (!requestId || !REQUEST_ID.test(requestId)) throw refused('bad_request_id');
     // Claimed only after the signature holds, so forged requests cannot burn real ids. Ids are
     // kept twice the timestamp window: an older replay fails the timestamp check anyway.
     const fresh = await this.store.claimOnce(
-      `engine-request:${requestId}`,
+      `engine-request:${check.requestId}`,
       SIGNATURE_WINDOW_SECONDS * 2 * 1000,
     );
     if (!fresh) throw refused('replayed_request');

@@ -1,8 +1,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { waitFor } from '@switchboard/testing';
+import { freeLoopbackPort, isProcessAlive, waitFor } from '@switchboard/testing';
 import { loadConfig } from '../config/app-config';
 import { LocalEngineSupervisor } from './local-engine.supervisor';
 
@@ -27,24 +26,6 @@ interface Marker {
   pid: number;
   grandchild: number;
   env: Record<string, string>;
-}
-
-/** Alive and not a zombie waiting for a parent that will never reap it. */
-function isAlive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 describe('LocalEngineSupervisor', () => {
@@ -81,7 +62,7 @@ describe('LocalEngineSupervisor', () => {
         NODE_ENV: 'test',
         PORT: '4321',
         LOCAL_ENGINE: 'true',
-        ENGINE_PORT: String(await freePort()),
+        ENGINE_PORT: String(await freeLoopbackPort()),
         ENCRYPTION_KEY: 'c'.repeat(64),
         ENGINE_SECRET: 's'.repeat(40),
         ...env,
@@ -116,8 +97,11 @@ describe('LocalEngineSupervisor', () => {
     const [first] = markers();
     process.kill(first!.pid, 'SIGKILL');
     await waitFor(() => markers().length === 2, 'a new engine');
-    await waitFor(() => !isAlive(first!.grandchild), 'the old Chromium stand-in to be killed');
-    expect(isAlive(markers().find((m) => m.pid !== first!.pid)!.grandchild)).toBe(true);
+    await waitFor(
+      () => !isProcessAlive(first!.grandchild),
+      'the old Chromium stand-in to be killed',
+    );
+    expect(isProcessAlive(markers().find((m) => m.pid !== first!.pid)!.grandchild)).toBe(true);
   });
 
   it('stops the engine and everything under it on shutdown', async () => {
@@ -125,8 +109,8 @@ describe('LocalEngineSupervisor', () => {
     await waitFor(() => markers().length === 1, 'the engine to start');
     const [engine] = markers();
     await supervisor.beforeApplicationShutdown();
-    expect(isAlive(engine!.pid)).toBe(false);
-    await waitFor(() => !isAlive(engine!.grandchild), 'the Chromium stand-in to be killed');
+    expect(isProcessAlive(engine!.pid)).toBe(false);
+    await waitFor(() => !isProcessAlive(engine!.grandchild), 'the Chromium stand-in to be killed');
     expect(supervisor.pid).toBeNull();
   });
 
