@@ -450,6 +450,11 @@ export class FakeWhatsAppClientFactory {
     return Promise.resolve();
   }
 
+  /** The fake has no browser or profile to free. */
+  releaseProfile(): Promise<void> {
+    return Promise.resolve();
+  }
+
   hasAuth(sessionId: string): Promise<boolean> {
     return Promise.resolve(this.logins.has(sessionId));
   }

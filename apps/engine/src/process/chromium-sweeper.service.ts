@@ -35,27 +35,58 @@ export class ChromiumSweeperService implements OnModuleInit {
 
 export async function sweepOrphanedChromium(dataDir: string): Promise<SweepResult> {
   const root = resolve(dataDir);
-  const marker = `--user-data-dir=${join(root, 'session-')}`;
-  const parents = new Map<number, number>();
-  const orphans: number[] = [];
-  for (const name of await readdir('/proc').catch(() => [] as string[])) {
-    if (!/^\d+$/.test(name)) continue;
-    const pid = Number(name);
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => null);
-    if (!stat) continue;
-    parents.set(pid, Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-    const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-    if (cmdline.split('\0').some((arg) => arg.startsWith(marker))) orphans.push(pid);
-  }
+  const prefix = `--user-data-dir=${join(root, 'session-')}`;
+  const processes = await listProcesses();
   // Chromiums this process started itself are not orphans.
   const isOurs = (pid: number): boolean => {
-    for (let p: number | undefined = pid; p && p > 1; p = parents.get(p))
+    for (let p: number | undefined = pid; p && p > 1; p = processes.get(p)?.parent)
       if (p === process.pid) return true;
     return false;
   };
+  const killed = killAll(
+    [...processes]
+      .filter(([pid, info]) => info.args.some((arg) => arg.startsWith(prefix)) && !isOurs(pid))
+      .map(([pid]) => pid),
+  );
+  const unlocked: string[] = [];
+  const profiles = await readdir(root).catch(() => [] as string[]);
+  for (const profile of profiles.filter((name) => name.startsWith('session-')))
+    unlocked.push(...(await removeProfileLocks(join(root, profile))));
+  return { killed, unlocked };
+}
+
+/**
+ * Frees one profile for the next client: kills every browser still running on it (a client
+ * whose start failed half-way can leave one, which then refuses the profile to everyone with
+ * "The browser is already running") and removes its locks.
+ */
+export async function freeProfile(profileDir: string): Promise<SweepResult> {
+  const flag = `--user-data-dir=${resolve(profileDir)}`;
+  const processes = await listProcesses();
+  const killed = killAll(
+    [...processes].filter(([, info]) => info.args.includes(flag)).map(([pid]) => pid),
+  );
+  return { killed, unlocked: await removeProfileLocks(resolve(profileDir)) };
+}
+
+async function listProcesses(): Promise<Map<number, { parent: number; args: string[] }>> {
+  const processes = new Map<number, { parent: number; args: string[] }>();
+  for (const name of await readdir('/proc').catch(() => [] as string[])) {
+    if (!/^\d+$/.test(name)) continue;
+    const stat = await readFile(`/proc/${name}/stat`, 'utf8').catch(() => null);
+    if (!stat) continue;
+    const cmdline = await readFile(`/proc/${name}/cmdline`, 'utf8').catch(() => '');
+    processes.set(Number(name), {
+      parent: Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]),
+      args: cmdline.split('\0'),
+    });
+  }
+  return processes;
+}
+
+function killAll(pids: number[]): number[] {
   const killed: number[] = [];
-  for (const pid of orphans) {
-    if (isOurs(pid)) continue;
+  for (const pid of pids) {
     try {
       process.kill(pid, 'SIGKILL');
       killed.push(pid);
@@ -63,20 +94,21 @@ export async function sweepOrphanedChromium(dataDir: string): Promise<SweepResul
       // gone already
     }
   }
-  const unlocked: string[] = [];
-  const profiles = await readdir(root).catch(() => [] as string[]);
-  for (const profile of profiles.filter((name) => name.startsWith('session-'))) {
-    for (const lock of PROFILE_LOCKS) {
-      const path = join(root, profile, lock);
-      // The lock is a symlink to "<host>-<pid>": lstat, since its target never exists as a file.
-      const existed = await lstat(path).then(
-        () => true,
-        () => false,
-      );
-      if (!existed) continue;
-      await rm(path, { force: true });
-      unlocked.push(path);
-    }
+  return killed;
+}
+
+async function removeProfileLocks(profileDir: string): Promise<string[]> {
+  const removed: string[] = [];
+  for (const lock of PROFILE_LOCKS) {
+    const path = join(profileDir, lock);
+    // The lock is a symlink to "<host>-<pid>": lstat, since its target never exists as a file.
+    const exists = await lstat(path).then(
+      () => true,
+      () => false,
+    );
+    if (!exists) continue;
+    await rm(path, { force: true });
+    removed.push(path);
   }
-  return { killed, unlocked };
+  return removed;
 }

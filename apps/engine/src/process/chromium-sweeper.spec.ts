@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isProcessAlive, waitFor } from '@switchboard/testing';
-import { sweepOrphanedChromium } from './chromium-sweeper.service';
+import { freeProfile, sweepOrphanedChromium } from './chromium-sweeper.service';
 
 describe('sweepOrphanedChromium', () => {
   let dir: string;
@@ -63,5 +63,24 @@ describe('sweepOrphanedChromium', () => {
     } finally {
       own.kill('SIGKILL');
     }
+  });
+
+  it('frees one profile from a browser a failed start left on it, even one of ours', async () => {
+    const profile = join(dir, 'session-c');
+    const ours = spawn(process.execPath, [
+      '-e',
+      'setInterval(() => {}, 1000)',
+      '--',
+      `--user-data-dir=${profile}`,
+    ]);
+    const neighbour = orphanBrowser(dir, 'd');
+    mkdirSync(profile, { recursive: true });
+    symlinkSync('host-1', join(profile, 'SingletonLock'));
+    await waitFor(() => isProcessAlive(ours.pid!) && isProcessAlive(neighbour), 'both to run');
+
+    const result = await freeProfile(profile);
+    expect(result).toEqual({ killed: [ours.pid], unlocked: [join(profile, 'SingletonLock')] });
+    await waitFor(() => !isProcessAlive(ours.pid!), 'the leftover browser to die');
+    expect(isProcessAlive(neighbour)).toBe(true);
   });
 });

@@ -544,6 +544,10 @@ export class WhatsAppSession {
     if (settle) await withTimeout(settle, LOGOUT_SETTLE_MS).catch(() => undefined);
     await this.destroyClient(client);
     client.removeAllListeners();
+    // A client whose start failed half-way can leave its browser running on the profile.
+    await this.deps.factory.releaseProfile(this.sessionId).catch((error: unknown) => {
+      this.deps.logger.error({ err: error }, 'could not free the session profile');
+    });
   }
 
   /** `destroy()` can hang (whatsapp-web.js #3846): give it a deadline, then kill Chromium. */

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { Client, LocalAuth, MessageMedia, type ClientOptions } from 'whatsapp-web.js';
 import type { EngineConfig } from '../engine-config';
 import { packProfile, SESSION_PROFILE_DIRS, unpackProfile } from '../persistence/profile-archive';
+import { freeProfile } from '../process/chromium-sweeper.service';
 import type {
   CreateClientOptions,
   OutgoingMedia,
@@ -99,6 +100,10 @@ export class WebJsClientFactory implements WhatsAppClientFactory {
 
   async exportAuth(sessionId: string): Promise<Buffer | null> {
     return (await this.hasAuth(sessionId)) ? packProfile(this.authDir(sessionId)) : null;
+  }
+
+  async releaseProfile(sessionId: string): Promise<void> {
+    await freeProfile(this.authDir(sessionId));
   }
 
   async importAuth(sessionId: string, archive: Buffer): Promise<void> {

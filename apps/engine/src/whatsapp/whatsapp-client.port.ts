@@ -112,6 +112,8 @@ export interface WhatsAppClientFactory {
   hasAuth(sessionId: string): Promise<boolean>;
   /** The stored login as one archive, for safekeeping at the server; null when there is none. */
   exportAuth(sessionId: string): Promise<Buffer | null>;
+  /** After a client is closed: nothing may keep its profile (a stray browser, a stale lock). */
+  releaseProfile(sessionId: string): Promise<void>;
   /** Puts back a login exported here or on another engine, replacing the local one. */
   importAuth(sessionId: string, archive: Buffer): Promise<void>;
 }
