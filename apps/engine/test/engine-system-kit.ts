@@ -27,6 +27,7 @@ import { EngineEventRecord } from '../../server/src/engine-link/engine-event.ent
 import { WhatsappSession } from '../../server/src/sessions/whatsapp-session.entity';
 import { startTestApp, type TestApp } from '../../server/test/test-app';
 import { createEngineApp } from '../src/create-engine-app';
+import { sweepOrphanedChromium } from '../src/process/chromium-sweeper.service';
 import { loadEngineConfig } from '../src/engine-config';
 
 export interface EngineHandle {
@@ -127,10 +128,11 @@ export class EngineSystem {
   /** An engine in a process of its own (and its own process group, with its Chromiums). */
   async startEngineProcess(options: EngineOptions): Promise<EngineProcess> {
     const port = await freeLoopbackPort();
+    const env = this.engineEnv(options, port);
     const child = fork(join(__dirname, 'engine-process.cjs'), [], {
       env: {
         ...process.env,
-        ...this.engineEnv(options, port),
+        ...env,
         TEST_ENGINE_CLIENT_OPTIONS: JSON.stringify(fakeWhatsAppClientOptions(this.fake)),
       },
       detached: true,
@@ -156,6 +158,9 @@ export class EngineSystem {
         this.forget(handle);
         signalGroup('SIGKILL');
         await exited;
+        // puppeteer starts each Chromium in a process group of its own: kill them as the death
+        // of the machine would.
+        await sweepOrphanedChromium(env.ENGINE_DATA_DIR!);
       },
       stop: async () => {
         this.forget(handle);

@@ -134,6 +134,7 @@ describeWithBrowser('engine on the real whatsapp-web.js', () => {
     );
     expect((await system.events(sessionId, 'session.qr')).length).toBe(qrs);
     system.fake.releasePage(phone);
+    await system.command(engine, 'stopSession', sessionId);
     await engine.stop();
   });
 
@@ -160,6 +161,7 @@ describeWithBrowser('engine on the real whatsapp-web.js', () => {
       30_000,
     );
     expect((await system.events(sessionId, 'session.qr')).length).toBe(qrsBefore);
+    await system.command(second, 'stopSession', sessionId);
     await second.stop();
   });
 
@@ -200,6 +202,7 @@ describeWithBrowser('engine on the real whatsapp-web.js', () => {
       (e) => e.engine_id === 'engine-rescuer',
     );
     expect(qrs).toHaveLength(0);
+    await system.command(rescuer, 'stopSession', sessionId);
     await rescuer.stop();
   });
 });
