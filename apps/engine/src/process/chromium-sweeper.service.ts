@@ -1,9 +1,10 @@
-import { lstat, readdir, readFile, rm } from 'node:fs/promises';
+import { lstat, readdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { Logger } from 'pino';
 import type { EngineConfig } from '../engine-config';
 import { ENGINE_CONFIG, ENGINE_LOGGER } from '../engine.tokens';
+import { listProcesses, treeOf } from './proc-table';
 
 /** Files Chromium keeps in a profile while it runs; a crashed browser leaves them behind. */
 const PROFILE_LOCKS = ['SingletonLock', 'SingletonSocket', 'SingletonCookie'];
@@ -38,14 +39,10 @@ export async function sweepOrphanedChromium(dataDir: string): Promise<SweepResul
   const prefix = `--user-data-dir=${join(root, 'session-')}`;
   const processes = await listProcesses();
   // Chromiums this process started itself are not orphans.
-  const isOurs = (pid: number): boolean => {
-    for (let p: number | undefined = pid; p && p > 1; p = processes.get(p)?.parent)
-      if (p === process.pid) return true;
-    return false;
-  };
+  const ours = treeOf(process.pid, processes);
   const killed = killAll(
     [...processes]
-      .filter(([pid, info]) => info.args.some((arg) => arg.startsWith(prefix)) && !isOurs(pid))
+      .filter(([pid, info]) => info.args.some((arg) => arg.startsWith(prefix)) && !ours.has(pid))
       .map(([pid]) => pid),
   );
   const unlocked: string[] = [];
@@ -67,21 +64,6 @@ export async function freeProfile(profileDir: string): Promise<SweepResult> {
     [...processes].filter(([, info]) => info.args.includes(flag)).map(([pid]) => pid),
   );
   return { killed, unlocked: await removeProfileLocks(resolve(profileDir)) };
-}
-
-async function listProcesses(): Promise<Map<number, { parent: number; args: string[] }>> {
-  const processes = new Map<number, { parent: number; args: string[] }>();
-  for (const name of await readdir('/proc').catch(() => [] as string[])) {
-    if (!/^\d+$/.test(name)) continue;
-    const stat = await readFile(`/proc/${name}/stat`, 'utf8').catch(() => null);
-    if (!stat) continue;
-    const cmdline = await readFile(`/proc/${name}/cmdline`, 'utf8').catch(() => '');
-    processes.set(Number(name), {
-      parent: Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]),
-      args: cmdline.split('\0'),
-    });
-  }
-  return processes;
 }
 
 function killAll(pids: number[]): number[] {
