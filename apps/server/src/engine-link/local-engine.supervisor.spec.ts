@@ -12,12 +12,15 @@ import { LocalEngineSupervisor } from './local-engine.supervisor';
 const STAND_IN = `
 const { spawn } = require('node:child_process');
 const grandchild = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+// Written aside, then renamed: the spec never reads a half-written marker.
+const marker = require('node:path').join(process.env.MARKER_DIR, String(process.pid));
 require('node:fs').writeFileSync(
-  require('node:path').join(process.env.MARKER_DIR, String(process.pid)),
+  marker + '.tmp',
   JSON.stringify({ grandchild: grandchild.pid, env: {
     ENGINE_PORT: process.env.ENGINE_PORT, ENGINE_SECRET: process.env.ENGINE_SECRET,
     SERVER_URL: process.env.SERVER_URL, ENGINE_ID: process.env.ENGINE_ID } }),
 );
+require('node:fs').renameSync(marker + '.tmp', marker);
 process.on('SIGTERM', () => process.exit(0));
 setInterval(() => {}, 1000);
 `;
@@ -48,13 +51,15 @@ describe('LocalEngineSupervisor', () => {
   });
 
   const markers = (): Marker[] =>
-    readdirSync(process.env.MARKER_DIR!).map((pid) => ({
-      pid: Number(pid),
-      ...(JSON.parse(readFileSync(join(process.env.MARKER_DIR!, pid), 'utf8')) as Omit<
-        Marker,
-        'pid'
-      >),
-    }));
+    readdirSync(process.env.MARKER_DIR!)
+      .filter((name) => !name.endsWith('.tmp'))
+      .map((pid) => ({
+        pid: Number(pid),
+        ...(JSON.parse(readFileSync(join(process.env.MARKER_DIR!, pid), 'utf8')) as Omit<
+          Marker,
+          'pid'
+        >),
+      }));
 
   async function start(env: Record<string, string> = {}): Promise<LocalEngineSupervisor> {
     const config = loadConfig(
