@@ -15,6 +15,8 @@ export interface EngineConfig {
   /** How long `client.destroy()` may take before the browser process is killed. */
   destroyTimeoutMs: number;
   bodyLimitBytes: number;
+  /** Reconnects after a lost connection wait this long, doubling each time up to the cap. */
+  reconnect: { baseDelayMs: number; maxDelayMs: number; maxAttempts: number };
   /** How long a session lease at the server lasts without renewal (renewed every third of it). */
   leaseTtlMs: number;
   /** How often the engine asks the server for sessions without an owner; 0 turns adoption off. */
@@ -86,6 +88,11 @@ export function loadEngineConfig(env: Env): EngineConfig {
     maxSessions: int('ENGINE_MAX_SESSIONS', 50, 1, 10_000),
     destroyTimeoutMs: int('ENGINE_DESTROY_TIMEOUT_MS', 30_000, 100),
     bodyLimitBytes: int('ENGINE_BODY_LIMIT_BYTES', 32 * 1024 * 1024, 1024),
+    reconnect: {
+      baseDelayMs: int('ENGINE_RECONNECT_BASE_MS', 5_000, 100),
+      maxDelayMs: int('ENGINE_RECONNECT_MAX_DELAY_MS', 80_000, 100),
+      maxAttempts: int('ENGINE_RECONNECT_MAX_ATTEMPTS', 10, 1, 1_000),
+    },
     leaseTtlMs: int('ENGINE_LEASE_TTL_MS', 30_000, 5_000, 600_000),
     claimIntervalMs: int('ENGINE_CLAIM_INTERVAL_MS', 10_000, 0),
     authSaveIntervalMs: int('ENGINE_AUTH_SAVE_INTERVAL_MS', 900_000, 1_000),

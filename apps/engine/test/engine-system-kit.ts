@@ -24,6 +24,7 @@ import {
 import pino from 'pino';
 import { DataSource } from 'typeorm';
 import { EngineEventRecord } from '../../server/src/engine-link/engine-event.entity';
+import { EngineLeasesService } from '../../server/src/engine-link/engine-leases.service';
 import { WhatsappSession } from '../../server/src/sessions/whatsapp-session.entity';
 import { startTestApp, type TestApp } from '../../server/test/test-app';
 import { createEngineApp } from '../src/create-engine-app';
@@ -99,7 +100,8 @@ export class EngineSystem {
       ENGINE_CLAIM_INTERVAL_MS: '1000',
       ENGINE_AUTH_SETTLE_MS: '7000',
       ENGINE_DESTROY_TIMEOUT_MS: '5000',
-      LOG_LEVEL: 'silent',
+      // TEST_ENGINE_LOG_LEVEL=debug shows the engines' logs when a spec needs explaining.
+      LOG_LEVEL: process.env.TEST_ENGINE_LOG_LEVEL ?? 'silent',
       ...options.env,
     };
   }
@@ -108,7 +110,7 @@ export class EngineSystem {
   async startEngine(options: EngineOptions): Promise<EngineHandle & { app: INestApplication }> {
     const port = await freeLoopbackPort();
     const config = loadEngineConfig(this.engineEnv(options, port));
-    const app = await createEngineApp(config, pino({ level: 'silent' }), {
+    const app = await createEngineApp(config, pino({ level: config.logLevel }), {
       clientOptions: fakeWhatsAppClientOptions(this.fake),
     });
     await app.listen(port, '127.0.0.1');
@@ -248,10 +250,26 @@ export class EngineSystem {
         row = await this.row(sessionId);
         return row.status === status && (reason === undefined || row.disconnectReason === reason);
       },
-      `session ${sessionId} to be ${status}${reason ? `/${reason}` : ''} (is ${row ? `${(row as WhatsappSession).status}` : '?'})`,
+      `session ${sessionId} to be ${status}${reason ? `/${reason}` : ''}`,
       timeoutMs,
+      () => this.explain(sessionId),
     );
     return row!;
+  }
+
+  /** What the server knows of a session, for failure messages. */
+  async explain(sessionId: string): Promise<string> {
+    const row = await this.row(sessionId);
+    const holder = await this.server.app.get(EngineLeasesService).holder(sessionId);
+    const events = (await this.events(sessionId)).map((e) => `${e.engine_id}:${e.type}`);
+    return JSON.stringify({
+      status: row.status,
+      reason: row.disconnectReason,
+      engine: row.engineId,
+      lease_holder: holder,
+      stored_login: await this.hasStoredLogin(sessionId),
+      events: events.slice(-12),
+    });
   }
 
   /** Engine events the server stored for a session, oldest first. */

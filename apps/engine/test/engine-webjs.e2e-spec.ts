@@ -72,6 +72,7 @@ describeWithBrowser('engine on the real whatsapp-web.js', () => {
       async () => (await system.events(sessionId, 'message.ack')).length === 3,
       'every ack at the server',
       15_000,
+      () => system.explain(sessionId),
     );
     const acks = await system.events(sessionId, 'message.ack');
     // The server's own ack (sent), then the phone's: forward only, each once.
@@ -131,6 +132,7 @@ describeWithBrowser('engine on the real whatsapp-web.js', () => {
       },
       'the session to reconnect from its stored login',
       30_000,
+      () => system.explain(sessionId),
     );
     expect((await system.events(sessionId, 'session.qr')).length).toBe(qrs);
     system.fake.releasePage(phone);
@@ -152,6 +154,7 @@ describeWithBrowser('engine on the real whatsapp-web.js', () => {
       async () => (await system.command(second, 'sessionStatus', sessionId)).status === 200,
       'the restarted engine to adopt its session',
       20_000,
+      () => system.explain(sessionId),
     );
     await waitFor(
       async () =>
@@ -159,6 +162,7 @@ describeWithBrowser('engine on the real whatsapp-web.js', () => {
           .status === 'connected',
       'the session to reconnect from its stored login',
       30_000,
+      () => system.explain(sessionId),
     );
     expect((await system.events(sessionId, 'session.qr')).length).toBe(qrsBefore);
     await system.command(second, 'stopSession', sessionId);
@@ -194,6 +198,7 @@ describeWithBrowser('engine on the real whatsapp-web.js', () => {
       async () => (await system.row(sessionId)).engineId === 'engine-rescuer',
       'the rescuer to take the session',
       30_000,
+      () => system.explain(sessionId),
     );
     await system.statusIs(sessionId, 'connected', undefined, 30_000);
     const tookMs = Date.now() - killedAt;

@@ -73,6 +73,8 @@ export class SessionCustodyService {
 
   /** Saves the session's current login at the server; failures are logged and retried later. */
   async saveLogin(sessionId: string): Promise<void> {
+    // Only the holder may write it: a session given up here may already run elsewhere.
+    if (!this.leases.holds(sessionId)) return;
     try {
       const archive = await this.factory.exportAuth(sessionId);
       if (archive) await this.link.saveAuthState(sessionId, archive);

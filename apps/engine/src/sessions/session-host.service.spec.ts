@@ -1,12 +1,16 @@
 import { EngineErrorCode } from '@switchboard/contracts';
 import { EngineException } from '../common/engine.exception';
 import { createTestHost, shutdownTestHosts } from './testing/test-host';
-import { PHONE_READ_INTERVAL_MS, QR_LIFETIME_MS, RECOVERY_DELAYS_MS } from './whatsapp-session';
+import { PHONE_READ_INTERVAL_MS, QR_LIFETIME_MS, reconnectDelayMs } from './whatsapp-session';
 
 const PEER = '6281234567890@c.us';
 
-async function linked(sessionId = 's1', phone = '6285550001') {
-  const t = createTestHost();
+async function linked(
+  sessionId = 's1',
+  phone = '6285550001',
+  overrides: Parameters<typeof createTestHost>[0] = {},
+) {
+  const t = createTestHost(overrides);
   await t.sut.start(sessionId, {});
   const client = t.factory.latest(sessionId);
   await t.outbox.waitFor('session.qr');
@@ -490,7 +494,7 @@ describe('SessionHostService', () => {
       const recovery = await outbox.waitFor('session.recovery');
       expect(recovery.data).toEqual({ reason: 'connection_lost', attempt: 1, detail: 'CONFLICT' });
       expect(sut.status('s1').status).toBe('reconnecting');
-      await jest.advanceTimersByTimeAsync(RECOVERY_DELAYS_MS[0]!);
+      await jest.advanceTimersByTimeAsync(5_000);
       await outbox.waitFor(
         'session.status',
         (e) => e.data.status === 'connected' && e.sequence > 5,
@@ -504,25 +508,43 @@ describe('SessionHostService', () => {
       ]);
     });
 
-    it('gives up as failed when every reconnect fails', async () => {
+    it('waits 5, 10, 20, 40 s between reconnects, capped, then gives up as failed', async () => {
       jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
-      const { sut, client, factory, outbox } = await linked();
+      const reconnect = { baseDelayMs: 5_000, maxDelayMs: 20_000, maxAttempts: 4 };
+      const { sut, client, factory, outbox } = await linked('s1', '6285550001', { reconnect });
       factory.onCreate = (next) => next.failInitialize();
       client.disconnect('CONFLICT');
-      for (const wait of RECOVERY_DELAYS_MS) {
-        await outbox.waitFor(
-          'session.recovery',
-          (e) => e.data.attempt === RECOVERY_DELAYS_MS.indexOf(wait) + 1,
-        );
-        await jest.advanceTimersByTimeAsync(wait);
+      const waits: number[] = [];
+      for (let attempt = 1; attempt <= reconnect.maxAttempts; attempt++) {
+        await outbox.waitFor('session.recovery', (e) => e.data.attempt === attempt);
+        const clients = factory.clientsOf('s1').length;
+        // Not a moment before its pause is over…
+        await jest.advanceTimersByTimeAsync(reconnectDelayMs(attempt, reconnect) - 1);
+        expect(factory.clientsOf('s1')).toHaveLength(clients);
+        await jest.advanceTimersByTimeAsync(1);
+        expect(factory.clientsOf('s1')).toHaveLength(clients + 1);
+        waits.push(reconnectDelayMs(attempt, reconnect));
       }
+      expect(waits).toEqual([5_000, 10_000, 20_000, 20_000]);
       await outbox.waitFor('session.status', (e) => e.data.status === 'failed');
       expect(outbox.ofType('session.recovery').map((e) => e.data.reason)).toEqual([
         'connection_lost',
         'initialize_failed',
         'initialize_failed',
+        'initialize_failed',
       ]);
       expect(sut.counts().running).toBe(0);
+    });
+
+    it('never reconnects after the phone logged out', async () => {
+      jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+      const { client, factory, outbox } = await linked();
+      client.phoneLogout();
+      // Long enough for the logout to settle and for every reconnect a lost connection gets.
+      await jest.advanceTimersByTimeAsync(600_000);
+      await outbox.waitFor('session.status', (e) => e.data.reason === 'logged_out');
+      expect(factory.clientsOf('s1')).toHaveLength(1);
+      expect(outbox.ofType('session.recovery')).toHaveLength(0);
     });
 
     it('kills the browser when destroy hangs', async () => {

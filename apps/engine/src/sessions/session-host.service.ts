@@ -41,6 +41,8 @@ export class SessionHostService implements OnApplicationShutdown {
   private readonly lock = new KeyedLock();
   private readonly sends = new IdempotencyCache<SendResult>();
   private readonly saveTimer: NodeJS.Timeout;
+  /** The second save after each link; cleared at shutdown, the profile is no longer ours then. */
+  private readonly settleTimers = new Set<NodeJS.Timeout>();
   private closing = false;
 
   constructor(
@@ -203,6 +205,8 @@ export class SessionHostService implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     this.closing = true;
     clearInterval(this.saveTimer);
+    for (const timer of this.settleTimers) clearTimeout(timer);
+    this.settleTimers.clear();
     await Promise.all(
       [...this.sessions.values()].map((session) =>
         this.lock.run(session.sessionId, async () => {
@@ -238,9 +242,11 @@ export class SessionHostService implements OnApplicationShutdown {
     void this.custody.saveLogin(session.sessionId);
     if (this.config.authSettleMs <= 0) return;
     const timer = setTimeout(() => {
+      this.settleTimers.delete(timer);
       if (session.currentStatus === 'connected') void this.custody.saveLogin(session.sessionId);
     }, this.config.authSettleMs);
     timer.unref();
+    this.settleTimers.add(timer);
   }
 
   private async takeForRestart(sessionId: string): Promise<void> {

@@ -40,8 +40,13 @@ export const PAIRING_CODE_LIFETIME_MS = 180_000;
 /** `client.info` can lag `ready` by a moment; it is read this many times, this far apart. */
 export const PHONE_READ_ATTEMPTS = 10;
 export const PHONE_READ_INTERVAL_MS = 500;
-/** Reconnects after a lost connection, and the pause before each. */
-export const RECOVERY_DELAYS_MS = [5_000, 15_000, 45_000];
+/** The pause before reconnect `attempt` (1-based): doubling from the base, capped. */
+export function reconnectDelayMs(
+  attempt: number,
+  { baseDelayMs, maxDelayMs }: EngineConfig['reconnect'],
+): number {
+  return Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1));
+}
 /** How long a logged-out client may take to re-inject itself before it is closed anyway. */
 export const LOGOUT_SETTLE_MS = 10_000;
 /** The library still wires a few listeners after its new QR; this covers them with room to spare. */
@@ -248,8 +253,9 @@ export class WhatsAppSession {
       const message = await sending;
       const providerId = message.id._serialized;
       remember(this.sentByEngine, providerId);
+      // The status is only answered here, not remembered: the library's ack event for it may
+      // still be queued, and it must reach the server as an event like every later ack.
       const status = ackStatus(message.ack) ?? 'pending';
-      if (!this.acks.has(providerId)) rememberStatus(this.acks, providerId, status);
       return {
         idempotency_key: idempotencyKey,
         provider_message_id: providerId,
@@ -423,7 +429,10 @@ export class WhatsAppSession {
     }
   }
 
-  /** The client died under us: retry from the stored login a few times, then give up. */
+  /**
+   * The client died under us: retry from the stored login with a capped, doubling pause, and
+   * give up as `failed` after the configured number of attempts (a logout never gets here).
+   */
   private async onLost(
     client: WhatsAppClient,
     reason: 'connection_lost' | 'initialize_failed',
@@ -431,14 +440,15 @@ export class WhatsAppSession {
   ): Promise<void> {
     if (this.client !== client) return;
     await this.teardown();
-    const delayMs = RECOVERY_DELAYS_MS[this.recoveryAttempt];
-    if (delayMs === undefined) {
+    const { reconnect } = this.deps.config;
+    if (this.recoveryAttempt >= reconnect.maxAttempts) {
       this.deps.logger.error({ attempts: this.recoveryAttempt }, 'recovery gave up');
       this.setStatus('failed', 'error');
       await this.ended();
       return;
     }
     this.recoveryAttempt += 1;
+    const delayMs = reconnectDelayMs(this.recoveryAttempt, reconnect);
     this.setStatus('reconnecting', null);
     this.emit('session.recovery', { reason, attempt: this.recoveryAttempt, detail });
     this.recoveryTimer = setTimeout(() => {

@@ -14,6 +14,8 @@ export interface CoordinationStoreHarness {
 }
 
 const TTL = 90;
+/** For leases that must survive: long enough that a loaded machine's stalls cannot lapse them. */
+const HELD_TTL = 1_000;
 const tick = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function coordinationStoreContract(harness: CoordinationStoreHarness): void {
@@ -97,18 +99,18 @@ export function coordinationStoreContract(harness: CoordinationStoreHarness): vo
   });
 
   it('Lease: keeps the lease past its TTL with heartbeats, and frees it on release', async () => {
-    const lease = await Lease.acquire(store, 'session-1', 'engine-a', TTL, { logger });
+    const lease = await Lease.acquire(store, 'session-1', 'engine-a', HELD_TTL, { logger });
     expect(lease).not.toBeNull();
-    const until = Date.now() + 4 * TTL;
+    const until = Date.now() + 2 * HELD_TTL;
     while (Date.now() < until) {
-      expect(await store.acquireLease('session-1', 'engine-b', TTL)).toBe(false);
+      expect(await store.acquireLease('session-1', 'engine-b', HELD_TTL)).toBe(false);
       await tick(15);
     }
     expect(lease!.isHeld).toBe(true);
 
     await lease!.release();
     expect(lease!.isHeld).toBe(false);
-    expect(await store.acquireLease('session-1', 'engine-b', TTL)).toBe(true);
+    expect(await store.acquireLease('session-1', 'engine-b', HELD_TTL)).toBe(true);
   });
 
   it('Lease: is not granted while someone else holds the key', async () => {
@@ -137,7 +139,7 @@ export function coordinationStoreContract(harness: CoordinationStoreHarness): vo
   it('withLock: runs critical sections one at a time and times out a waiter that gives up', async () => {
     const events: string[] = [];
     const firstMayLeave = deferred();
-    const first = withLock(store, 'campaign-9', TTL, async () => {
+    const first = withLock(store, 'campaign-9', HELD_TTL, async () => {
       events.push('first in');
       await firstMayLeave.promise;
       events.push('first out');
@@ -156,7 +158,7 @@ export function coordinationStoreContract(harness: CoordinationStoreHarness): vo
       },
       { waitMs: 3_000 },
     );
-    const impatient = withLock(store, 'campaign-9', TTL, () => Promise.resolve('never'), {
+    const impatient = withLock(store, 'campaign-9', HELD_TTL, () => Promise.resolve('never'), {
       waitMs: 40,
     });
     await expect(impatient).rejects.toMatchObject({ code: DriverErrorCode.LOCK_TIMEOUT });
