@@ -7,4 +7,5 @@ export * from './errors';
 export * from './realtime';
 export * from './roles';
 export * from './session-status';
+export * from './sessions-api';
 export * from './settings';
