@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { EngineAuthStateService } from './engine-auth-state.service';
+import { EngineCommandsClient } from './engine-commands.client';
 import { EngineInboxService } from './engine-inbox.service';
 import { EngineLeasesService } from './engine-leases.service';
 import { EngineLinkController } from './engine-link.controller';
@@ -25,7 +26,8 @@ import {
     EngineAuthStateService,
     { provide: LOCAL_ENGINE_LAUNCH, useValue: { script: BUILT_ENGINE_SCRIPT } },
     LocalEngineSupervisor,
+    EngineCommandsClient,
   ],
-  exports: [EngineInboxService, EngineLeasesService],
+  exports: [EngineInboxService, EngineLeasesService, EngineCommandsClient],
 })
 export class EngineLinkModule {}

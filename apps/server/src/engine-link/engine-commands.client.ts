@@ -1,0 +1,210 @@
+import { randomUUID } from 'node:crypto';
+import { HttpStatus, Inject, Injectable, Optional } from '@nestjs/common';
+import {
+  ENGINE_ERROR_STATUS,
+  ENGINE_ROUTES,
+  EngineErrorCode,
+  engineRoutePath,
+  ErrorCode,
+  SessionErrorReason,
+  type EngineErrorBody,
+  type EngineRouteName,
+  type EngineSessionView,
+  type StartSessionRequest,
+} from '@switchboard/contracts';
+import { signRequest } from '@switchboard/contracts/node';
+import { AppException } from '../common/app.exception';
+import type { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+
+export interface EngineCommandsOptions {
+  /** How long one command may take before the engine counts as unavailable. */
+  timeoutMs: number;
+}
+
+export const ENGINE_COMMANDS_OPTIONS = Symbol('ENGINE_COMMANDS_OPTIONS');
+
+/** Blazz gave its Node service 10 s; starting a client answers long before that. */
+const DEFAULT_TIMEOUT_MS = 10_000;
+
+/**
+ * A command the engine did not carry out: it could not be reached (`engineCode` null) or it
+ * answered with one of its error codes.
+ */
+export class EngineCommandError extends Error {
+  constructor(
+    message: string,
+    readonly engineCode: EngineErrorCode | null,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+
+  /** The engine does not run this session (it never had it, or it stopped and forgot it). */
+  get sessionNotFound(): boolean {
+    return this.engineCode === EngineErrorCode.SESSION_NOT_FOUND;
+  }
+
+  /** The API's answer for this failure. */
+  toAppException(): AppException {
+    if (this.engineCode === null) {
+      return new AppException(
+        HttpStatus.SERVICE_UNAVAILABLE,
+        ErrorCode.SERVICE_UNAVAILABLE,
+        `The WhatsApp engine is unavailable: ${this.message}`,
+        { reason: SessionErrorReason.ENGINE_UNAVAILABLE },
+      );
+    }
+    const details = {
+      ...this.details,
+      reason: SessionErrorReason.ENGINE_ERROR,
+      engine_code: this.engineCode,
+    };
+    switch (ENGINE_ERROR_STATUS[this.engineCode]) {
+      case 404:
+        return this.sessionNotFound || this.engineCode === EngineErrorCode.MESSAGE_NOT_FOUND
+          ? new AppException(HttpStatus.CONFLICT, ErrorCode.CONFLICT, this.message, details)
+          : badGateway(this.message, details);
+      case 409:
+        return new AppException(HttpStatus.CONFLICT, ErrorCode.CONFLICT, this.message, details);
+      case 422:
+        return new AppException(
+          HttpStatus.UNPROCESSABLE_ENTITY,
+          ErrorCode.VALIDATION_FAILED,
+          this.message,
+          details,
+        );
+      case 429:
+      case 503:
+        return new AppException(
+          HttpStatus.SERVICE_UNAVAILABLE,
+          ErrorCode.SERVICE_UNAVAILABLE,
+          `The WhatsApp engine cannot take this now: ${this.message}`,
+          details,
+        );
+      default:
+        // 400/401/500/502: a fault between server and engine (or in WhatsApp Web), not the caller's.
+        return badGateway(this.message, details);
+    }
+  }
+}
+
+function badGateway(message: string, details: Record<string, unknown>): AppException {
+  return new AppException(
+    HttpStatus.BAD_GATEWAY,
+    ErrorCode.SERVICE_UNAVAILABLE,
+    `The WhatsApp engine failed: ${message}`,
+    details,
+  );
+}
+
+/**
+ * The server's client for the engine's command API: each request signed with ENGINE_SECRET as
+ * the engine's guard expects, bounded by a timeout; failures become {@link EngineCommandError}.
+ * The engine is ENGINE_URL, else the local engine this server runs.
+ */
+@Injectable()
+export class EngineCommandsClient {
+  private readonly timeoutMs: number;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Optional() @Inject(ENGINE_COMMANDS_OPTIONS) options?: EngineCommandsOptions,
+  ) {
+    this.timeoutMs = options?.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  }
+
+  /** Where commands go; null when this server neither knows an engine nor runs one. */
+  get baseUrl(): string | null {
+    if (this.config.engineUrl) return this.config.engineUrl;
+    // LocalEngineSupervisor starts the engine on 127.0.0.1:ENGINE_PORT.
+    return this.config.localEngine ? `http://127.0.0.1:${this.config.enginePort}` : null;
+  }
+
+  startSession(sessionId: string, request: StartSessionRequest = {}): Promise<EngineSessionView> {
+    return this.command('startSession', sessionId, request);
+  }
+
+  stopSession(sessionId: string): Promise<EngineSessionView> {
+    return this.command('stopSession', sessionId);
+  }
+
+  logoutSession(sessionId: string): Promise<EngineSessionView> {
+    return this.command('logoutSession', sessionId);
+  }
+
+  restartSession(sessionId: string): Promise<EngineSessionView> {
+    return this.command('restartSession', sessionId);
+  }
+
+  regenerateQr(sessionId: string): Promise<EngineSessionView> {
+    return this.command('regenerateQr', sessionId);
+  }
+
+  sessionStatus(sessionId: string): Promise<EngineSessionView> {
+    return this.command('sessionStatus', sessionId);
+  }
+
+  private async command<T>(name: EngineRouteName, sessionId: string, body?: unknown): Promise<T> {
+    const base = this.baseUrl;
+    if (!base) {
+      throw new EngineCommandError('no engine is configured (set ENGINE_URL)', null);
+    }
+    const raw = body === undefined ? '' : JSON.stringify(body);
+    let response: Response;
+    try {
+      response = await fetch(`${base}${engineRoutePath(name, { sessionId })}`, {
+        method: ENGINE_ROUTES[name].method,
+        headers: {
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...signRequest(this.config.engineSecret, raw, randomUUID()),
+        },
+        ...(body === undefined ? {} : { body: raw }),
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (error) {
+      throw new EngineCommandError(unreachable(error, this.timeoutMs), null);
+    }
+    let text: string;
+    try {
+      text = await response.text();
+    } catch (error) {
+      throw new EngineCommandError(unreachable(error, this.timeoutMs), null);
+    }
+    const parsed = parseJson(text);
+    if (response.ok) {
+      if (parsed === undefined) {
+        throw new EngineCommandError('the engine answered with something other than JSON', null);
+      }
+      return parsed as T;
+    }
+    const error = engineError(parsed);
+    if (!error) {
+      throw new EngineCommandError(`the engine answered HTTP ${response.status}`, null);
+    }
+    throw new EngineCommandError(error.message, error.code, error.details ?? {});
+  }
+}
+
+function unreachable(error: unknown, timeoutMs: number): string {
+  if (error instanceof Error && error.name === 'TimeoutError') {
+    return `no answer within ${timeoutMs} ms`;
+  }
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  return cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function engineError(body: unknown): EngineErrorBody['error'] | null {
+  const error = (body as Partial<EngineErrorBody> | undefined)?.error;
+  if (!error || typeof error.message !== 'string') return null;
+  if (!Object.values(EngineErrorCode).includes(error.code)) return null;
+  return error;
+}
