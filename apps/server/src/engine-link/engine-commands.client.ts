@@ -187,11 +187,14 @@ export class EngineCommandsClient {
 }
 
 function unreachable(error: unknown, timeoutMs: number): string {
-  if (error instanceof Error && error.name === 'TimeoutError') {
-    return `no answer within ${timeoutMs} ms`;
+  // Duck-typed: the DOMException fetch throws need not share this realm's Error.
+  const failure = error as { name?: unknown; message?: unknown; cause?: unknown } | null;
+  if (failure?.name === 'TimeoutError') return `no answer within ${timeoutMs} ms`;
+  const cause = failure?.cause as { code?: unknown; message?: unknown } | undefined;
+  for (const text of [cause?.code, cause?.message, failure?.message]) {
+    if (typeof text === 'string' && text) return text;
   }
-  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  return cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
+  return String(error);
 }
 
 function parseJson(text: string): unknown {
