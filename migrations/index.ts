@@ -8,6 +8,7 @@ import { addPlanWhatsappNumberLimitMigration } from './1764000600000-AddPlanWhat
 import { SeedBroadcastSettings1764000700000 } from './1764000700000-SeedBroadcastSettings';
 import { IndexContactsForListing1764000800000 } from './1764000800000-IndexContactsForListing';
 import { CreateEngineEvents1764000900000 } from './1764000900000-CreateEngineEvents';
+import { AddInboxColumns1764001100000 } from './1764001100000-AddInboxColumns';
 import type { MigrationClass, MigrationContext } from './migration-context';
 
 export type { MigrationClass, MigrationContext } from './migration-context';
@@ -34,5 +35,6 @@ export function buildMigrations(ctx: MigrationContext): MigrationClass[] {
     SeedBroadcastSettings1764000700000,
     IndexContactsForListing1764000800000,
     CreateEngineEvents1764000900000,
+    AddInboxColumns1764001100000,
   ];
 }

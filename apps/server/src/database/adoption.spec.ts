@@ -24,7 +24,7 @@ import { revertAllMigrations, runPendingMigrations } from './migration-runner';
 
 // Adopting an existing Blazz database: runs on SQLite, or on MariaDB/MySQL when TEST_DATABASE_URL is set.
 
-const MIGRATION_COUNT = 10;
+const MIGRATION_COUNT = 11;
 
 describe('adopting a Blazz database', () => {
   const box = new SecretBox(randomBytes(32));
@@ -232,6 +232,33 @@ describe('adopting a Blazz database', () => {
       expect(
         await dataSource.query('SELECT * FROM switchboard_schema_notes ORDER BY name'),
       ).toEqual(notesBefore);
+    });
+
+    it("adds the inbox columns to Blazz's chats and contacts, old rows reading as before Switchboard", async () => {
+      const chats = await dataSource.query<Array<Record<string, unknown>>>(
+        'SELECT message_status, is_read, provider_type, updated_at FROM chats ORDER BY id',
+      );
+      expect(chats.length).toBe(before.chats!.rows.length);
+      for (const chat of chats) {
+        expect(chat).toEqual({
+          message_status: null,
+          is_read: 0,
+          provider_type: null,
+          updated_at: null,
+        });
+      }
+      const contacts = await dataSource.query<Array<Record<string, unknown>>>(
+        'SELECT type, whatsapp_id, unread_messages, last_message_at FROM contacts ORDER BY id',
+      );
+      expect(contacts.length).toBe(before.contacts!.rows.length);
+      for (const contact of contacts) {
+        expect(contact).toEqual({
+          type: null,
+          whatsapp_id: null,
+          unread_messages: 0,
+          last_message_at: null,
+        });
+      }
     });
 
     it('types each new foreign key column like the live column it references', async () => {

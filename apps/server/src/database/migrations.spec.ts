@@ -26,6 +26,7 @@ const MIGRATION_NAMES = [
   'SeedBroadcastSettings1764000700000',
   'IndexContactsForListing1764000800000',
   'CreateEngineEvents1764000900000',
+  'AddInboxColumns1764001100000',
 ];
 
 const TABLES = [
@@ -55,6 +56,7 @@ const INDEXES: Record<string, string[]> = {
   contacts: [
     'contacts_workspace_id_phone_unique UNIQUE (workspace_id, phone)',
     'contacts_workspace_id_id_index (workspace_id, id)',
+    'contacts_workspace_id_whatsapp_id_unique UNIQUE (workspace_id, whatsapp_id)',
   ],
   auth_sessions: [
     'auth_sessions_token_hash_unique UNIQUE (token_hash)',
@@ -245,6 +247,71 @@ describe('migrations on an empty database', () => {
       await dataSource.query<Array<{ key: string; value: string }>>('SELECT * FROM settings');
     expect(Object.fromEntries(settings.map((row) => [row.key, row.value]))).toEqual(
       SETTING_DEFAULTS,
+    );
+  });
+
+  it('gives chats and contacts the inbox columns, with their defaults and keys', async () => {
+    await runPendingMigrations(dataSource);
+    await dataSource.query(
+      "INSERT INTO users (first_name, email) VALUES ('Ivy', 'ivy@example.test')",
+    );
+    const userId = await idOf('users', 'email', 'ivy@example.test');
+    await dataSource.query(
+      "INSERT INTO workspaces (uuid, identifier, created_by) VALUES ('ws-inbox', 'ws-inbox', ?)",
+      [userId],
+    );
+    const workspace = await idOf('workspaces', 'uuid', 'ws-inbox');
+    await dataSource.query(
+      "INSERT INTO contacts (uuid, workspace_id, phone) VALUES ('c-inbox', ?, '+15550000009')",
+      [workspace],
+    );
+    const contact = await idOf('contacts', 'uuid', 'c-inbox');
+    expect(
+      await dataSource.query<Array<Record<string, unknown>>>(
+        "SELECT type, whatsapp_id, unread_messages, last_message_at, latest_chat_created_at FROM contacts WHERE uuid = 'c-inbox'",
+      ),
+    ).toEqual([
+      {
+        type: null,
+        whatsapp_id: null,
+        unread_messages: 0,
+        last_message_at: null,
+        latest_chat_created_at: null,
+      },
+    ]);
+    await dataSource.query(
+      "INSERT INTO chats (uuid, workspace_id, contact_id, metadata) VALUES ('chat-inbox', ?, ?, '{}')",
+      [workspace, contact],
+    );
+    expect(
+      await dataSource.query<Array<Record<string, unknown>>>(
+        'SELECT message_status, is_read, provider_type, chat_type, sent_at, delivered_at, read_at, updated_at ' +
+          "FROM chats WHERE uuid = 'chat-inbox'",
+      ),
+    ).toEqual([
+      {
+        message_status: null,
+        is_read: 0,
+        provider_type: null,
+        chat_type: null,
+        sent_at: null,
+        delivered_at: null,
+        read_at: null,
+        updated_at: null,
+      },
+    ]);
+    // Two groups (or @lid contacts) of one workspace never share a contact row; phone contacts
+    // (whatsapp_id NULL) are unaffected.
+    const group = (uuid: string) =>
+      dataSource.query(
+        "INSERT INTO contacts (uuid, workspace_id, whatsapp_id, type) VALUES (?, ?, '120363@g.us', 'group')",
+        [uuid, workspace],
+      );
+    await group('g-1');
+    await expect(group('g-2')).rejects.toThrow();
+    await dataSource.query(
+      "INSERT INTO contacts (uuid, workspace_id, phone) VALUES ('c-inbox-2', ?, '+15550000010')",
+      [workspace],
     );
   });
 
