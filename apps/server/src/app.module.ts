@@ -8,6 +8,7 @@ import { DriversModule } from './drivers/drivers.module';
 import { EngineLinkModule } from './engine-link/engine-link.module';
 import { HealthModule } from './health/health.module';
 import { InboxModule } from './inbox/inbox.module';
+import { MessagingModule } from './messaging/messaging.module';
 import { PlatformModule } from './platform/platform.module';
 import { RealtimeModule } from './realtime/realtime.module';
 import { SessionsModule } from './sessions/sessions.module';
@@ -29,6 +30,7 @@ export class AppModule {
         RealtimeModule,
         EngineLinkModule,
         SessionsModule,
+        MessagingModule,
         HealthModule,
       ],
     };

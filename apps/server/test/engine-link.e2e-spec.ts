@@ -211,17 +211,18 @@ describe('engine link: signed events, leases and auth state', () => {
       });
     });
 
-    it('keeps events no module handles yet in the inbox, unprocessed', async () => {
+    it('keeps an event its handler could not process in the inbox, unprocessed, with the reason', async () => {
       const session = await createSession({ status: 'connected' });
       const received = event(session, 'message.ack', {
         provider_message_id: 'true_628@c.us_ABC',
         chat_id: '628@c.us',
-        status: 'delivered',
+        status: 'seen' as never,
       });
       const res = await signed('post', ENGINE_EVENTS_PATH, received).expect(202);
       expect(res.body).toEqual({ stored: true, processed: false });
       const row = await inbox().findOneByOrFail({ eventId: received.event_id });
       expect(row.processedAt).toBeNull();
+      expect(row.lastError).toContain('data.status');
       expect(JSON.parse(row.payload)).toEqual(received);
     });
   });

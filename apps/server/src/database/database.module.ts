@@ -7,6 +7,8 @@ import { AuthSession } from '../auth/auth-session.entity';
 import type { AppConfig } from '../config/app-config';
 import { Contact } from '../inbox/contact.entity';
 import { EngineEventRecord } from '../engine-link/engine-event.entity';
+import { Chat } from '../messaging/chat.entity';
+import { ContactSession } from '../messaging/contact-session.entity';
 import { WhatsappSession } from '../sessions/whatsapp-session.entity';
 import { Setting } from '../settings/setting.entity';
 import { User } from '../users/user.entity';
@@ -25,6 +27,8 @@ export const ENTITIES = [
   Setting,
   WhatsappSession,
   EngineEventRecord,
+  Chat,
+  ContactSession,
 ];
 
 export function secretBoxFrom(config: AppConfig): SecretBox {
