@@ -3,15 +3,23 @@ import { EngineLinkModule } from '../engine-link/engine-link.module';
 import { RealtimeModule } from '../realtime/realtime.module';
 import { InboundPipelineService } from './inbound-pipeline.service';
 import { MessagingSessionsService } from './messaging-sessions.service';
+import { MetaWebhookController } from './meta-webhook.controller';
+import { MetaWebhookService } from './meta-webhook.service';
 import { WebjsMessageListener } from './webjs-message.listener';
 
 /**
  * Messages in: one pipeline (store once, contact, contact ↔ number, unread count, realtime) fed
- * by the WhatsApp Web engine's events.
+ * by the WhatsApp Web engine's events and by Meta's webhook.
  */
 @Module({
   imports: [EngineLinkModule, RealtimeModule],
-  providers: [InboundPipelineService, MessagingSessionsService, WebjsMessageListener],
+  controllers: [MetaWebhookController],
+  providers: [
+    InboundPipelineService,
+    MessagingSessionsService,
+    MetaWebhookService,
+    WebjsMessageListener,
+  ],
   exports: [InboundPipelineService],
 })
 export class MessagingModule {}
