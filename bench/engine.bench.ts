@@ -276,6 +276,10 @@ export async function benchEngine(
     const cpuChromium = cpuSeconds(chromium) - cpuChromium0;
     const cpuSelf = process.cpuUsage(cpuSelf0);
     const cpuSelfSeconds = (cpuSelf.user + cpuSelf.system) / 1e6;
+    log(
+      `  Chromium PSS ${round(chromiumPss / MiB)} MiB for ${held.length} sessions, ` +
+        `idle CPU ${round(((cpuChromium + cpuSelfSeconds) / idleSeconds) * 100)} % of one core`,
+    );
 
     log('restore: graceful engine stop, then a new engine with the same id and data dir');
     const qrsBefore = await system.qrEvents(held);
@@ -291,10 +295,14 @@ export async function benchEngine(
     const restoreTimeoutMs = Math.max(300_000, options.sessions * 6_000);
     const allBack = await waitUntil(
       async () => {
-        const replies = await Promise.all(held.map((id) => system.command('sessionStatus', id)));
-        restored = replies.filter(
-          (r) => r.status === 200 && (r.body as { status?: string }).status === 'connected',
-        ).length;
+        // One at a time: the engine is busy bringing 50 Chromiums back, and a poll that fails
+        // (refused, reset) only means "not yet".
+        restored = 0;
+        for (const id of held) {
+          const reply = await system.command('sessionStatus', id).catch(() => null);
+          if (reply?.status === 200 && (reply.body as { status?: string }).status === 'connected')
+            restored += 1;
+        }
         return restored === held.length;
       },
       'every held session to reconnect',

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 /** Settings of an engine process, validated at boot. */
 export interface EngineConfig {
   host: string;
@@ -12,6 +13,8 @@ export interface EngineConfig {
   /** How long a session may wait for a QR scan (or pairing code) before it stops. */
   qrWindowMs: number;
   maxSessions: number;
+  /** Clients starting at once (Chromium launch to first QR or ready); the rest wait in line. */
+  startConcurrency: number;
   /** How long `client.destroy()` may take before the browser process is killed. */
   destroyTimeoutMs: number;
   bodyLimitBytes: number;
@@ -86,6 +89,7 @@ export function loadEngineConfig(env: Env): EngineConfig {
     chromiumPath: env.ENGINE_CHROMIUM_PATH || '/usr/bin/chromium',
     qrWindowMs: int('ENGINE_QR_WINDOW_MS', 300_000, 1_000),
     maxSessions: int('ENGINE_MAX_SESSIONS', 50, 1, 10_000),
+    startConcurrency: int('ENGINE_START_CONCURRENCY', Math.max(2, availableParallelism()), 1, 64),
     destroyTimeoutMs: int('ENGINE_DESTROY_TIMEOUT_MS', 30_000, 100),
     bodyLimitBytes: int('ENGINE_BODY_LIMIT_BYTES', 32 * 1024 * 1024, 1024),
     reconnect: {

@@ -99,6 +99,7 @@ export class FakeWhatsAppClient extends EventEmitter {
   private destroyBehaviour: 'normal' | 'hang' = 'normal';
   private pageHung = false;
   private initializeFailure: Error | null = null;
+  private initializeHold: { promise: Promise<void>; resolve: () => void } | null = null;
 
   constructor(
     readonly sessionId: string,
@@ -113,6 +114,7 @@ export class FakeWhatsAppClient extends EventEmitter {
   async initialize(): Promise<void> {
     this.initialized = true;
     await Promise.resolve();
+    await this.initializeHold?.promise;
     if (this.initializeFailure) throw this.initializeFailure;
     if (this.destroyed) return;
     const restored = this.factory.storedLogin(this.sessionId);
@@ -324,6 +326,18 @@ export class FakeWhatsAppClient extends EventEmitter {
 
   failNextSend(error = new Error('Evaluation failed: send rejected')): void {
     this.sendFailure = error;
+  }
+
+  /** Keeps initialize() loading (no QR, no ready) until `releaseInitialize()`. */
+  holdInitialize(): void {
+    let resolve!: () => void;
+    const promise = new Promise<void>((done) => (resolve = done));
+    this.initializeHold = { promise, resolve };
+  }
+
+  releaseInitialize(): void {
+    this.initializeHold?.resolve();
+    this.initializeHold = null;
   }
 
   failInitialize(error = new Error('Protocol error: Target closed')): void {

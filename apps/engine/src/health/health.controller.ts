@@ -8,6 +8,8 @@ export interface EngineHealth {
   engine_id: string;
   uptime_s: number;
   sessions: { total: number; running: number; max: number };
+  /** Clients starting now, and waiting for a start slot. */
+  starts: { starting: number; queued: number; concurrency: number };
   memory: { rss_mb: number; heap_used_mb: number };
 }
 
@@ -26,6 +28,7 @@ export class HealthController {
       engine_id: this.config.engineId,
       uptime_s: Math.round(process.uptime()),
       sessions: { ...this.host.counts(), max: this.config.maxSessions },
+      starts: { ...this.host.startCounts(), concurrency: this.config.startConcurrency },
       memory: {
         rss_mb: Math.round(memory.rss / 1_048_576),
         heap_used_mb: Math.round(memory.heapUsed / 1_048_576),

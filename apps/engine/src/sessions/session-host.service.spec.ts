@@ -1,3 +1,4 @@
+import { waitFor } from '@switchboard/testing';
 import { EngineErrorCode } from '@switchboard/contracts';
 import { EngineException } from '../common/engine.exception';
 import { createTestHost, shutdownTestHosts } from './testing/test-host';
@@ -454,6 +455,29 @@ describe('SessionHostService', () => {
   });
 
   describe('lifecycle', () => {
+    it('starts clients a few at a time; the next starts when one shows its QR or stops', async () => {
+      const { sut, factory, outbox } = createTestHost({ startConcurrency: 2 });
+      factory.onCreate = (client) => client.holdInitialize();
+      for (const id of ['s1', 's2', 's3', 's4']) await sut.start(id, {});
+      const initialized = () =>
+        ['s1', 's2', 's3', 's4'].filter((id) => factory.latest(id).initialized);
+      expect(initialized()).toEqual(['s1', 's2']);
+      expect(sut.status('s3').status).toBe('initializing');
+      expect(sut.startCounts()).toEqual({ starting: 2, queued: 2 });
+
+      factory.latest('s1').releaseInitialize();
+      await outbox.waitFor('session.qr', (e) => e.session_id === 's1');
+      await waitFor(() => initialized().length === 3, 's3 to start');
+      expect(initialized()).toEqual(['s1', 's2', 's3']);
+
+      await sut.stop('s2'); // a start given up frees its slot too
+      await waitFor(() => initialized().length === 4, 's4 to start');
+      factory.latest('s3').releaseInitialize();
+      factory.latest('s4').releaseInitialize();
+      await outbox.waitFor('session.qr', (e) => e.session_id === 's4');
+      expect(sut.startCounts()).toEqual({ starting: 0, queued: 0 });
+    });
+
     it('serializes lifecycle commands per session', async () => {
       const { sut, factory, outbox } = createTestHost();
       const [a, b] = await Promise.all([sut.start('s1', {}), sut.start('s1', {})]);

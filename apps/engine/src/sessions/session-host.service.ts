@@ -13,6 +13,7 @@ import {
 } from '@switchboard/contracts';
 import type { Logger } from 'pino';
 import { EventOutboxService } from '../callbacks/event-outbox.service';
+import { StartGate } from './start-gate';
 import { EngineException } from '../common/engine.exception';
 import { SessionCustodyService } from '../ownership/session-custody.service';
 import type { LeaseLossReason } from '../ownership/session-leases';
@@ -43,6 +44,7 @@ export class SessionHostService implements OnApplicationShutdown {
   private readonly saveTimer: NodeJS.Timeout;
   /** The second save after each link; cleared at shutdown, the profile is no longer ours then. */
   private readonly settleTimers = new Set<NodeJS.Timeout>();
+  private readonly startGate: StartGate;
   private closing = false;
 
   constructor(
@@ -52,6 +54,7 @@ export class SessionHostService implements OnApplicationShutdown {
     private readonly outbox: EventOutboxService,
     private readonly custody: SessionCustodyService,
   ) {
+    this.startGate = new StartGate(config.startConcurrency);
     custody.onLost((sessionId, reason) => void this.relinquish(sessionId, reason));
     this.saveTimer = setInterval(() => void this.saveLogins(), config.authSaveIntervalMs);
     this.saveTimer.unref();
@@ -164,6 +167,11 @@ export class SessionHostService implements OnApplicationShutdown {
     };
   }
 
+  /** Clients starting now and waiting for a start slot. */
+  startCounts(): { starting: number; queued: number } {
+    return this.startGate.counts;
+  }
+
   counts(): { total: number; running: number } {
     let running = 0;
     for (const session of this.sessions.values()) if (session.running) running += 1;
@@ -226,6 +234,7 @@ export class SessionHostService implements OnApplicationShutdown {
       factory: this.factory,
       logger: this.logger.child({ session: sessionId }),
       publish: (event) => this.outbox.enqueue(event),
+      startGate: this.startGate,
       exclusive: (work) => this.lock.run(sessionId, work),
       onConnected: () => this.saveAfterLinking(session),
       onEnded: async (_status, reason) => {

@@ -17,6 +17,7 @@ import type { Logger } from 'pino';
 import QRCode from 'qrcode';
 import { EngineException } from '../common/engine.exception';
 import type { EngineConfig } from '../engine-config';
+import type { StartGate } from './start-gate';
 import {
   ackStatus,
   chatIdOf,
@@ -60,6 +61,8 @@ export interface SessionDeps {
   factory: WhatsAppClientFactory;
   logger: Logger;
   publish: (event: EngineEvent) => void;
+  /** Admits client starts a few at a time across the engine. */
+  startGate: StartGate;
   /** Runs lifecycle work under the session's lock (the same one commands take). */
   exclusive: <T>(work: () => Promise<T>) => Promise<T>;
   /** The number linked or came back (its login is worth saving now). */
@@ -87,6 +90,8 @@ export class WhatsAppSession {
   private qrWindowEndsAt: number | null = null;
   private qrWindowTimer: NodeJS.Timeout | null = null;
   private recoveryTimer: NodeJS.Timeout | null = null;
+  /** Frees the start slot the current client holds, while it holds one. */
+  private releaseStart: (() => void) | null = null;
   private recoveryAttempt = 0;
   private sequence = 0;
   private pipeline: Promise<void> = Promise.resolve();
@@ -282,17 +287,38 @@ export class WhatsAppSession {
     const client = this.deps.factory.create(this.sessionId, this.clientOptions);
     this.client = client;
     this.wire(client);
-    // initialize() resolves after the first QR, or before `ready` on a restored login; the
-    // command answers at once and the rest arrives as events.
+    void this.initializeWhenAdmitted(client);
+  }
+
+  /**
+   * Waits for a start slot, then starts the client. The slot is held until the start has done
+   * its heavy part (first QR or code, ready, or failure), or the client is closed.
+   * initialize() resolves after the first QR, or before `ready` on a restored login; the
+   * command answered at once and the rest arrives as events.
+   */
+  private async initializeWhenAdmitted(client: WhatsAppClient): Promise<void> {
+    const release = await this.deps.startGate.enter();
+    if (this.client !== client) return release();
+    this.releaseStart = release;
     client.initialize().catch((error: unknown) => {
       if (this.client !== client) return;
+      this.startDone();
       this.deps.logger.error({ err: error }, 'client failed to initialize');
       void this.deps.exclusive(() => this.onLost(client, 'initialize_failed', errorText(error)));
     });
   }
 
+  /** The current client's start is over: its slot goes to the next one in line. */
+  private startDone(): void {
+    this.releaseStart?.();
+    this.releaseStart = null;
+  }
+
   private wire(client: WhatsAppClient): void {
     const current = () => this.client === client;
+    // Any of these ends the heavy part of a start.
+    for (const event of ['qr', 'code', 'ready', 'auth_failure', 'disconnected'] as const)
+      client.on(event, () => current() && this.startDone());
     client.on('qr', (qr) => current() && this.onQr(client, qr));
     client.on('code', (code) => current() && this.onPairingCode(client, code));
     client.on('loading_screen', () => current() && this.clearQrWindow());
@@ -539,6 +565,7 @@ export class WhatsAppSession {
   private detach(): WhatsAppClient | null {
     const client = this.client;
     this.client = null;
+    this.startDone();
     this.clearQrWindow();
     if (this.recoveryTimer) clearTimeout(this.recoveryTimer);
     this.recoveryTimer = null;
