@@ -11,6 +11,7 @@ import {
 import { SecretBox } from '@switchboard/contracts/node';
 import { freeLoopbackPort, waitFor } from '@switchboard/testing';
 import { randomUUID } from 'node:crypto';
+import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { EchoGateway } from '../src/realtime/echo.gateway';
 import { WhatsappSession } from '../src/sessions/whatsapp-session.entity';
@@ -19,6 +20,7 @@ import {
   disconnectAllEchoClients,
   joined,
   seedRealtimeWorld,
+  startPeerNode,
   type RealtimeWorld,
 } from './realtime-test-kit';
 import {
@@ -48,6 +50,8 @@ const OTHER_META_PHONE = {
 };
 /** Engine round trips on a loaded 2-core machine. */
 const ENGINE_WAIT_MS = 15_000;
+/** Several server nodes share one database only on MariaDB (SQLite is the single-machine mode). */
+const itOnSharedDatabase = process.env.TEST_DATABASE_URL?.startsWith('mysql') ? it : it.skip;
 
 describe('numbers API (/api/sessions)', () => {
   let w: SessionsWorld;
@@ -156,6 +160,7 @@ describe('numbers API (/api/sessions)', () => {
         () =>
           events.statuses.some((s) => s.session_uuid === created.uuid && s.status === 'connected'),
         'the connected broadcast',
+        ENGINE_WAIT_MS,
       );
     });
 
@@ -183,7 +188,7 @@ describe('numbers API (/api/sessions)', () => {
       expect(disconnected.body).toMatchObject({ status: 'disconnected', qr_code: null });
       expect(w.clients.latest(sessionId).loggedOut).toBe(true);
       expect(w.clients.hasStoredLogin(sessionId)).toBe(false);
-      await waitFor(async () => (await sessionRow(w.t, created.uuid))!.sessionData === null);
+      expect((await sessionRow(w.t, created.uuid))!.sessionData).toBeNull();
 
       const qrsBefore = events.qrs.filter((q) => q.session_uuid === created.uuid).length;
       const reconnecting = await http()
@@ -229,6 +234,7 @@ describe('numbers API (/api/sessions)', () => {
         status: 'disconnected',
         disconnect_reason: 'user_initiated',
       });
+      expect((await sessionRow(w.t, uuid))!.sessionData).toBeNull();
       await http().post(`/api/sessions/${uuid}/reconnect`).set(ownerA).expect(202);
       await statusIs(uuid, 'qr_scanning');
       expect(w.clients.clientsOf(sessionId)).toHaveLength(1);
@@ -271,6 +277,8 @@ describe('numbers API (/api/sessions)', () => {
           providerType: 'webjs',
           status,
           phoneNumber: '+6281299999999',
+          // A login stored by an engine that has since gone.
+          sessionData: w.t.app.get(SecretBox).seal('{"wid":"6281299999999@c.us"}'),
         }),
       );
       return { uuid: row.uuid, sessionId: row.sessionId };
@@ -335,6 +343,24 @@ describe('numbers API (/api/sessions)', () => {
       );
       expect(answers.map((a) => a.status).sort()).toEqual([201, 201, 403, 403]);
       expect(await countSessions(w.t, workspaceId)).toBe(2);
+    });
+
+    itOnSharedDatabase('holds across server nodes racing for the last slot', async () => {
+      const peer = await startPeerNode(w.t);
+      try {
+        for (let round = 0; round < 3; round += 1) {
+          const { workspaceId, headers } = await adminWorkspace(w.t, `Nodes ${round}`, 1);
+          const answers = await Promise.all(
+            [w.t.http(), request(peer.url), w.t.http(), request(peer.url)].map((agent) =>
+              agent.post('/api/sessions').set(headers).send({ provider_type: 'webjs' }),
+            ),
+          );
+          expect(answers.map((a) => a.status).sort()).toEqual([201, 403, 403, 403]);
+          expect(await countSessions(w.t, workspaceId)).toBe(1);
+        }
+      } finally {
+        await peer.close();
+      }
     });
   });
 
@@ -422,8 +448,11 @@ describe('numbers API (/api/sessions)', () => {
         api_version: 'v21.0',
         app_secret: 'meta-app-secret',
       });
-      await waitFor(() =>
-        events.statuses.some((s) => s.session_uuid === res.body.uuid && s.status === 'connected'),
+      await waitFor(
+        () =>
+          events.statuses.some((s) => s.session_uuid === res.body.uuid && s.status === 'connected'),
+        'the connected broadcast',
+        ENGINE_WAIT_MS,
       );
 
       // The same number twice in one workspace is refused.

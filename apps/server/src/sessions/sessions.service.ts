@@ -161,12 +161,13 @@ export class SessionsService {
       try {
         reason = (await this.engine.logoutSession(session.sessionId)).reason ?? reason;
       } catch (error) {
+        // A number no engine runs has no client to log out; its stored login is still forgotten.
         if (!(error instanceof EngineCommandError && error.sessionNotFound)) {
           throw this.engineFailure(error);
         }
-        // No engine runs it, so no client can log out: forget the stored login here.
-        await this.sessions().update({ id: session.id }, { sessionData: null });
       }
+      // The engine forgets the login too; this holds even if its call back to us was lost.
+      await this.sessions().update({ id: session.id }, { sessionData: null });
     }
     await this.markStopped(session, reason);
     return this.get(workspaceId, uuid);
