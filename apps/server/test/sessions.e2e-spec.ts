@@ -112,6 +112,21 @@ describe('numbers API (/api/sessions)', () => {
     return view!;
   }
 
+  /** Waits for the QR itself: the `qr_scanning` status event may land just before it. */
+  async function qrShown(uuid: string, headers = ownerA): Promise<WhatsappSessionDetailView> {
+    let view: WhatsappSessionDetailView | null = null;
+    await waitFor(
+      async () => {
+        view = await show(uuid, headers);
+        return view.status === 'qr_scanning' && view.qr_code !== null;
+      },
+      `${uuid} to show a QR`,
+      ENGINE_WAIT_MS,
+      () => JSON.stringify(view),
+    );
+    return view!;
+  }
+
   /** Everything the workspace channel of A receives, as a browser tab would. */
   async function watchWorkspaceA() {
     const echo = connectEcho(w.serverUrl, { token: world.ownerA.token });
@@ -168,7 +183,7 @@ describe('numbers API (/api/sessions)', () => {
       const events = await watchWorkspaceA();
       const created = await createWebjs(ownerA);
       const sessionId = await engineSessionId(created.uuid);
-      await statusIs(created.uuid, 'qr_scanning');
+      await qrShown(created.uuid);
       w.clients.latest(sessionId).link('6281200000001');
       await statusIs(created.uuid, 'connected');
 
@@ -196,7 +211,7 @@ describe('numbers API (/api/sessions)', () => {
         .set(ownerA)
         .expect(202);
       expect(['initializing', 'qr_scanning']).toContain(reconnecting.body.status);
-      const rescanning = await statusIs(created.uuid, 'qr_scanning');
+      const rescanning = await qrShown(created.uuid);
       await waitFor(
         () => events.qrs.filter((q) => q.session_uuid === created.uuid).length > qrsBefore,
         'a QR after reconnecting',
@@ -209,7 +224,11 @@ describe('numbers API (/api/sessions)', () => {
       await waitFor(
         async () => {
           const view = await show(created.uuid);
-          return view.status === 'qr_scanning' && view.qr_code !== rescanning.qr_code;
+          return (
+            view.status === 'qr_scanning' &&
+            view.qr_code !== null &&
+            view.qr_code !== rescanning.qr_code
+          );
         },
         'a new QR',
         ENGINE_WAIT_MS,
@@ -236,14 +255,14 @@ describe('numbers API (/api/sessions)', () => {
       });
       expect((await sessionRow(w.t, uuid))!.sessionData).toBeNull();
       await http().post(`/api/sessions/${uuid}/reconnect`).set(ownerA).expect(202);
-      await statusIs(uuid, 'qr_scanning');
+      await qrShown(uuid);
       expect(w.clients.clientsOf(sessionId)).toHaveLength(1);
     });
 
     it('deletes idempotently, logging the client out, also when the engine never had the number', async () => {
       const created = await createWebjs(ownerA);
       const sessionId = await engineSessionId(created.uuid);
-      await statusIs(created.uuid, 'qr_scanning');
+      await qrShown(created.uuid);
       const limitsBefore = (await http().get('/api/sessions/limits').set(ownerA).expect(200)).body;
 
       await http().delete(`/api/sessions/${created.uuid}`).set(ownerA).expect(204);
@@ -293,7 +312,7 @@ describe('numbers API (/api/sessions)', () => {
         max_allowed: 1,
       });
       const first = await createWebjs(ownerB);
-      await statusIs(first.uuid, 'qr_scanning', ownerB);
+      await qrShown(first.uuid, ownerB);
       expect((await http().get('/api/sessions/limits').set(ownerB).expect(200)).body).toEqual({
         can_add_number: false,
         current_count: 1,
@@ -519,7 +538,7 @@ describe('numbers API (/api/sessions)', () => {
     it("answers 404 for another workspace's number on every endpoint and changes nothing", async () => {
       const mine = await createWebjs(ownerA);
       const sessionId = await engineSessionId(mine.uuid);
-      const { qr_code: qr } = await statusIs(mine.uuid, 'qr_scanning');
+      const { qr_code: qr } = await qrShown(mine.uuid);
       const foreign = [
         http().get(`/api/sessions/${mine.uuid}`),
         http().post(`/api/sessions/${mine.uuid}/primary`),
