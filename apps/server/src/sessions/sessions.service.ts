@@ -110,6 +110,7 @@ export class SessionsService {
     const session = await this.find(workspaceId, uuid);
     await this.serialized(workspaceId, () =>
       this.dataSource.transaction(async (manager) => {
+        await this.lockWorkspace(manager, workspaceId);
         await manager.update(
           WhatsappSession,
           { workspaceId, isPrimary: true },
@@ -297,10 +298,7 @@ export class SessionsService {
   ): Promise<WhatsappSession> {
     const outcome = await this.serialized(workspaceId, () =>
       this.dataSource.transaction(async (manager) => {
-        if (this.dataSource.options.type === 'mysql') {
-          // Other server nodes wait here too, so two requests cannot both take the last slot.
-          await manager.query('SELECT id FROM workspaces WHERE id = ? FOR UPDATE', [workspaceId]);
-        }
+        await this.lockWorkspace(manager, workspaceId);
         // Answered rather than thrown: on SQLite a rollback would also undo whatever other
         // requests wrote on the shared connection meanwhile.
         const limits = await limitsWith(manager, workspaceId);
@@ -436,6 +434,16 @@ export class SessionsService {
     const session = await this.sessions().findOne({ where: { workspaceId, uuid } });
     if (!session) throw AppException.notFound('WhatsApp number');
     return session;
+  }
+
+  /**
+   * Holds the workspace row until the transaction ends, so other server nodes wait too: two
+   * requests cannot both take the last slot or both become primary. (SQLite has one connection
+   * and one writer; `serialized` covers it.)
+   */
+  private async lockWorkspace(manager: EntityManager, workspaceId: number): Promise<void> {
+    if (this.dataSource.options.type !== 'mysql') return;
+    await manager.query('SELECT id FROM workspaces WHERE id = ? FOR UPDATE', [workspaceId]);
   }
 
   private serialized<T>(workspaceId: number, work: () => Promise<T>): Promise<T> {
