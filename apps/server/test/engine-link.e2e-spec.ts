@@ -5,7 +5,6 @@ import {
   engineAuthStatePath,
   RealtimeEvent,
   workspaceChannel,
-  type EngineEvent,
   type QrCodeGeneratedPayload,
   type SessionStatusChangedPayload,
 } from '@switchboard/contracts';
@@ -24,6 +23,7 @@ import {
   seedRealtimeWorld,
   type RealtimeWorld,
 } from './realtime-test-kit';
+import { engineEvent } from './engine-event-kit';
 import { startTestApp, type TestApp } from './test-app';
 
 /** The server's side of the engine link, called as an engine would: signed HTTP. */
@@ -32,7 +32,6 @@ describe('engine link: signed events, leases and auth state', () => {
   let url: string;
   let world: RealtimeWorld;
   let dataSource: DataSource;
-  let sequence = 0;
 
   beforeAll(async () => {
     t = await startTestApp();
@@ -78,26 +77,10 @@ describe('engine link: signed events, leases and auth state', () => {
     return body === undefined ? request : request.set('content-type', 'application/json').send(raw);
   }
 
-  function event<T extends EngineEvent['type']>(
-    session: WhatsappSession,
-    type: T,
-    data: Extract<EngineEvent, { type: T }>['data'],
-  ): EngineEvent {
-    return {
-      type,
-      event_id: `evt-${randomUUID()}`,
-      session_id: session.sessionId,
-      engine_id: 'engine-a',
-      sequence: (sequence += 1),
-      occurred_at: new Date().toISOString(),
-      data,
-    } as EngineEvent;
-  }
-
   describe('signatures', () => {
     it('refuses a wrong signature, a stale timestamp and a replayed request id, storing nothing', async () => {
       const session = await createSession();
-      const body = event(session, 'session.recovery', {
+      const body = engineEvent(session, 'session.recovery', {
         reason: 'connection_lost',
         attempt: 1,
         detail: null,
@@ -120,7 +103,7 @@ describe('engine link: signed events, leases and auth state', () => {
       const replay = await signed(
         'post',
         ENGINE_EVENTS_PATH,
-        event(session, 'session.recovery', {
+        engineEvent(session, 'session.recovery', {
           reason: 'connection_lost',
           attempt: 2,
           detail: null,
@@ -134,7 +117,7 @@ describe('engine link: signed events, leases and auth state', () => {
 
     it('answers 400 naming the field for a malformed event', async () => {
       const session = await createSession();
-      const bad = { ...event(session, 'session.qr', {} as never), type: 'session.exploded' };
+      const bad = { ...engineEvent(session, 'session.qr', {} as never), type: 'session.exploded' };
       const res = await signed('post', ENGINE_EVENTS_PATH, bad).expect(400);
       expect(JSON.stringify(res.body)).toContain('type');
     });
@@ -152,7 +135,7 @@ describe('engine link: signed events, leases and auth state', () => {
       await joined(t.app.get(EchoGateway), echo, workspaceChannel(world.workspaceA));
 
       const windowEndsAt = new Date(Date.now() + 120_000).toISOString();
-      const qr = event(session, 'session.qr', {
+      const qr = engineEvent(session, 'session.qr', {
         qr: '2@abc,def,ghi,jkl',
         qr_data_url: 'data:image/png;base64,AAAA',
         expires_at: new Date(Date.now() + 20_000).toISOString(),
@@ -189,7 +172,7 @@ describe('engine link: signed events, leases and auth state', () => {
       await signed(
         'post',
         ENGINE_EVENTS_PATH,
-        event(session, 'session.status', {
+        engineEvent(session, 'session.status', {
           status: 'connected',
           reason: null,
           phone: '6281234567890',
@@ -213,7 +196,7 @@ describe('engine link: signed events, leases and auth state', () => {
 
     it('keeps an event its handler could not process in the inbox, unprocessed, with the reason', async () => {
       const session = await createSession({ status: 'connected' });
-      const received = event(session, 'message.ack', {
+      const received = engineEvent(session, 'message.ack', {
         provider_message_id: 'true_628@c.us_ABC',
         chat_id: '628@c.us',
         status: 'seen' as never,

@@ -1,10 +1,5 @@
 // Helpers for the messaging e2e specs: numbers, signed engine events and row counts.
-import {
-  ENGINE_EVENTS_PATH,
-  type EngineEvent,
-  type EngineMessage,
-  type WhatsAppParty,
-} from '@switchboard/contracts';
+import { ENGINE_EVENTS_PATH, type EngineMessage, type WhatsAppParty } from '@switchboard/contracts';
 import { SecretBox, signRequest } from '@switchboard/contracts/node';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
@@ -108,23 +103,7 @@ export async function createMetaNumber(
   return session;
 }
 
-let sequence = 0;
-
-export function engineEvent<T extends EngineEvent['type']>(
-  session: WhatsappSession,
-  type: T,
-  data: Extract<EngineEvent, { type: T }>['data'],
-): EngineEvent {
-  return {
-    type,
-    event_id: `evt-${randomUUID()}`,
-    session_id: session.sessionId,
-    engine_id: 'engine-a',
-    sequence: (sequence += 1),
-    occurred_at: new Date().toISOString(),
-    data,
-  } as EngineEvent;
-}
+export { engineEvent } from './engine-event-kit';
 
 /** Posts an engine event signed with the engine secret, as an engine does. */
 export function postEngineEvent(t: TestApp, event: unknown) {
