@@ -2,7 +2,6 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { HttpStatus, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
-  DEFAULT_MAX_WHATSAPP_NUMBERS,
   ErrorCode,
   RealtimeEvent,
   SessionErrorReason,
@@ -20,6 +19,8 @@ import { AppException } from '../common/app.exception';
 import { EngineCommandError, EngineCommandsClient } from '../engine-link/engine-commands.client';
 import { BroadcasterService } from '../realtime/broadcaster.service';
 import { MetaCredentialsChecker, type MetaPhoneNumberInfo } from './meta-credentials.checker';
+import { limitsWith, planLimitReached } from './plan-limits';
+import { toDetailView, toView } from './session-views';
 import type { CreateSessionDto } from './sessions.dto';
 import { WhatsappSession } from './whatsapp-session.entity';
 
@@ -462,40 +463,6 @@ export class SessionsService {
   }
 }
 
-/**
- * The plan's `max_whatsapp_numbers` (through the workspace's latest subscription; the default
- * without one) against the workspace's active numbers, those waiting for a scan included.
- */
-async function limitsWith(
-  manager: EntityManager,
-  workspaceId: number,
-): Promise<WhatsappSessionLimitsView> {
-  const plan = await manager
-    .createQueryBuilder()
-    .select('p.max_whatsapp_numbers', 'max')
-    .from('subscriptions', 's')
-    .innerJoin('subscription_plans', 'p', 'p.id = s.plan_id')
-    .where('s.workspace_id = :workspaceId', { workspaceId })
-    .orderBy('s.id', 'DESC')
-    .limit(1)
-    .getRawOne<{ max: number | string | null }>();
-  const max = plan?.max === null || plan?.max === undefined ? NaN : Number(plan.max);
-  const maxAllowed = Number.isInteger(max) && max >= 0 ? max : DEFAULT_MAX_WHATSAPP_NUMBERS;
-  const current = await manager.count(WhatsappSession, { where: { workspaceId, isActive: true } });
-  return { can_add_number: current < maxAllowed, current_count: current, max_allowed: maxAllowed };
-}
-
-function planLimitReached(limits: WhatsappSessionLimitsView): AppException {
-  const noun = limits.max_allowed === 1 ? 'number' : 'numbers';
-  return new AppException(
-    HttpStatus.FORBIDDEN,
-    ErrorCode.FORBIDDEN,
-    `Your plan allows ${limits.max_allowed} WhatsApp ${noun} and this workspace has ` +
-      `${limits.current_count}; delete a number or upgrade the plan to add another`,
-    { reason: SessionErrorReason.PLAN_LIMIT_REACHED, ...limits },
-  );
-}
-
 function storedCredentials(
   input: MetaCredentialsInput,
   info: MetaPhoneNumberInfo,
@@ -520,32 +487,5 @@ function metaMetadata(info: MetaPhoneNumberInfo): MetaMetadata {
     verified_name: info.verifiedName,
     quality_rating: info.qualityRating,
     last_health_check: new Date().toISOString(),
-  };
-}
-
-function iso(value: Date | string | null): string | null {
-  return value === null ? null : new Date(value).toISOString();
-}
-
-function toView(session: WhatsappSession): WhatsappSessionView {
-  const name = session.metadata?.verified_name;
-  return {
-    uuid: session.uuid,
-    name: typeof name === 'string' ? name : null,
-    phone_number: session.phoneNumber,
-    provider_type: session.providerType,
-    status: session.status,
-    disconnect_reason: session.disconnectReason,
-    is_primary: Boolean(session.isPrimary),
-    health_score: Number(session.healthScore),
-    last_connected_at: iso(session.lastConnectedAt),
-    created_at: iso(session.createdAt)!,
-  };
-}
-
-function toDetailView(session: WhatsappSession): WhatsappSessionDetailView {
-  return {
-    ...toView(session),
-    qr_code: session.status === 'qr_scanning' ? session.qrCode : null,
   };
 }
