@@ -183,6 +183,8 @@ describeWithBrowser('engine on the real whatsapp-web.js', () => {
       },
       'the settled login at the server',
       30_000,
+      async () =>
+        `linked at ${new Date(linkedAt).toISOString()}, login saved at ${(await system.storedLoginUpdatedAt(sessionId))?.toISOString() ?? 'never'}; ${await system.explain(sessionId)}`,
     );
 
     const rescuer = await system.startEngine({ id: 'engine-rescuer' });
