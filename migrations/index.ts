@@ -9,6 +9,7 @@ import { SeedBroadcastSettings1764000700000 } from './1764000700000-SeedBroadcas
 import { IndexContactsForListing1764000800000 } from './1764000800000-IndexContactsForListing';
 import { CreateEngineEvents1764000900000 } from './1764000900000-CreateEngineEvents';
 import { AddInboxColumns1764001100000 } from './1764001100000-AddInboxColumns';
+import { IndexChatsForInbox1764001200000 } from './1764001200000-IndexChatsForInbox';
 import type { MigrationClass, MigrationContext } from './migration-context';
 
 export type { MigrationClass, MigrationContext } from './migration-context';
@@ -36,5 +37,6 @@ export function buildMigrations(ctx: MigrationContext): MigrationClass[] {
     IndexContactsForListing1764000800000,
     CreateEngineEvents1764000900000,
     AddInboxColumns1764001100000,
+    IndexChatsForInbox1764001200000,
   ];
 }

@@ -27,6 +27,7 @@ const MIGRATION_NAMES = [
   'IndexContactsForListing1764000800000',
   'CreateEngineEvents1764000900000',
   'AddInboxColumns1764001100000',
+  'IndexChatsForInbox1764001200000',
 ];
 
 const TABLES = [
