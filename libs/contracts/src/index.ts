@@ -4,6 +4,7 @@ export * from './api';
 export * from './engine';
 export * from './engine-link';
 export * from './errors';
+export * from './inbox-api';
 export * from './messages';
 export * from './realtime';
 export * from './roles';

@@ -4,10 +4,12 @@ import { WorkspacesModule } from '../workspaces/workspaces.module';
 import { Contact } from './contact.entity';
 import { ContactsController } from './contacts.controller';
 import { ContactsService } from './contacts.service';
+import { ContactNumbersController, ConversationsController } from './conversations.controller';
+import { ConversationsService } from './conversations.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Contact]), WorkspacesModule],
-  controllers: [ContactsController],
-  providers: [ContactsService],
+  controllers: [ContactsController, ConversationsController, ContactNumbersController],
+  providers: [ContactsService, ConversationsService],
 })
 export class InboxModule {}

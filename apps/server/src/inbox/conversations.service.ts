@@ -1,0 +1,561 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import {
+  MESSAGE_PREVIEW_LENGTH,
+  type ContactNumberView,
+  type ConversationView,
+  type InboxMediaView,
+  type InboxMessageView,
+  type MarkConversationReadResult,
+  type MessageDirection,
+  type MessageStatus,
+  type NumberUnreadView,
+  type Page,
+  type ProviderType,
+  type SessionStatus,
+} from '@switchboard/contracts';
+import type { DataSource } from 'typeorm';
+import { AppException } from '../common/app.exception';
+import { Chat } from '../messaging/chat.entity';
+import type {
+  ListConversationsQuery,
+  ListMessagesQuery,
+  MarkConversationReadDto,
+} from './conversations.dto';
+
+/** A keyset position: the row's time exactly as the driver returned it, and its id. */
+interface Position {
+  at: string;
+  id: number;
+}
+
+interface NumberRow {
+  id: number;
+  uuid: string;
+  phone_number: string | null;
+  provider_type: ProviderType;
+  status: SessionStatus;
+}
+
+interface ConversationRow {
+  id: number | string;
+  contact_id: number | string;
+  whatsapp_session_id: number | string;
+  activity_at: Date | string;
+}
+
+interface ContactRow {
+  id: number | string;
+  uuid: string;
+  first_name: string | null;
+  last_name: string | null;
+  full_name: string | null;
+  phone: string | null;
+  whatsapp_id: string | null;
+  type: 'individual' | 'group' | null;
+}
+
+interface ChatRow {
+  id: number | string;
+  uuid: string;
+  contact_id: number | string;
+  whatsapp_session_id: number | string | null;
+  wam_id: string | null;
+  type: MessageDirection | null;
+  metadata: string;
+  message_status: MessageStatus | null;
+  is_read: number | boolean | string;
+  created_at: Date | string;
+}
+
+const CONVERSATION_LIMIT = 30;
+const MESSAGE_LIMIT = 50;
+
+/**
+ * The inbox: conversations (one contact on one number, a `contact_sessions` row) newest activity
+ * first, a conversation's messages newest first, and marking them read. Every list pages by
+ * keyset — (time, id) of the last row seen — never by offset, so a page costs the same at the end
+ * of a long list, and rows inserted meanwhile never shift a page.
+ */
+@Injectable()
+export class ConversationsService {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async list(workspaceId: number, query: ListConversationsQuery): Promise<Page<ConversationView>> {
+    const limit = query.limit ?? CONVERSATION_LIMIT;
+    const after = query.cursor ? this.decodeCursor(query.cursor) : null;
+    const numbers = query.session
+      ? [await this.findNumber(workspaceId, query.session)]
+      : await this.activeNumbers(workspaceId);
+    if (numbers.length === 0) return { data: [], next_cursor: null };
+    const search = query.search?.trim() ? searchCondition(query.search.trim()) : null;
+
+    const rows = search
+      ? await this.searchConversations(workspaceId, numbers, search, after, limit + 1)
+      : await this.latestConversations(numbers, after, limit + 1);
+    const page = rows.slice(0, limit);
+    const data = await this.conversationViews(page, numbers);
+    const last = page[page.length - 1];
+    return {
+      data,
+      next_cursor:
+        rows.length > limit && last ? this.encodeCursor(last.activity_at, last.id) : null,
+    };
+  }
+
+  async unreadByNumber(workspaceId: number): Promise<NumberUnreadView[]> {
+    const numbers = await this.activeNumbers(workspaceId);
+    if (numbers.length === 0) return [];
+    const counts = await this.dataSource.query<Array<{ session_id: number | string; n: number }>>(
+      'SELECT ch.whatsapp_session_id AS session_id, COUNT(*) AS n FROM chats ch ' +
+        'JOIN contacts c ON c.id = ch.contact_id AND c.deleted_at IS NULL ' +
+        "WHERE ch.workspace_id = ? AND ch.type = 'inbound' AND ch.is_read = 0 " +
+        'AND ch.whatsapp_session_id IS NOT NULL AND ch.deleted_at IS NULL ' +
+        'GROUP BY ch.whatsapp_session_id',
+      [workspaceId],
+    );
+    const bySession = new Map(counts.map((row) => [Number(row.session_id), Number(row.n)]));
+    return numbers.map((number) => ({
+      session_uuid: number.uuid,
+      unread: bySession.get(number.id) ?? 0,
+    }));
+  }
+
+  async messages(
+    workspaceId: number,
+    contactUuid: string,
+    query: ListMessagesQuery,
+  ): Promise<Page<InboxMessageView>> {
+    const limit = query.limit ?? MESSAGE_LIMIT;
+    const after = query.cursor ? this.decodeCursor(query.cursor) : null;
+    const contact = await this.findContact(workspaceId, contactUuid);
+    const number = query.session ? await this.findNumber(workspaceId, query.session) : null;
+    const where = ['ch.contact_id = ?', 'ch.deleted_at IS NULL'];
+    const params: unknown[] = [contact.id];
+    if (number) {
+      where.push('ch.whatsapp_session_id = ?');
+      params.push(number.id);
+    }
+    if (after) {
+      where.push('(ch.created_at < ? OR (ch.created_at = ? AND ch.id < ?))');
+      const at = this.positionValue(after);
+      params.push(at, at, after.id);
+    }
+    const rows = await this.dataSource.query<ChatRow[]>(
+      `SELECT ${CHAT_COLUMNS} FROM chats ch WHERE ${where.join(' AND ')} ` +
+        'ORDER BY ch.created_at DESC, ch.id DESC LIMIT ?',
+      [...params, limit + 1],
+    );
+    const page = rows.slice(0, limit);
+    const sessionUuids = await this.sessionUuids(
+      page.map((row) => row.whatsapp_session_id).filter((id) => id !== null),
+    );
+    const last = page[page.length - 1];
+    return {
+      data: page.map((row) => toMessageView(row, sessionUuids)),
+      next_cursor: rows.length > limit && last ? this.encodeCursor(last.created_at, last.id) : null,
+    };
+  }
+
+  /**
+   * Marks the contact's inbound messages read (on one number, or on all) and sets
+   * `contacts.unread_messages` to what is still unread on its numbers. Each step is one atomic
+   * statement, so a message arriving meanwhile is either marked or counted, never lost.
+   */
+  async markRead(
+    workspaceId: number,
+    contactUuid: string,
+    input: MarkConversationReadDto,
+  ): Promise<MarkConversationReadResult> {
+    const contact = await this.findContact(workspaceId, contactUuid);
+    const number = input.session_uuid
+      ? await this.findNumber(workspaceId, input.session_uuid)
+      : null;
+    const marking = this.dataSource
+      .createQueryBuilder()
+      .update(Chat)
+      .set({ isRead: true })
+      .where('contact_id = :contactId', { contactId: contact.id })
+      .andWhere("type = 'inbound'")
+      .andWhere('is_read = 0');
+    if (number) marking.andWhere('whatsapp_session_id = :sessionId', { sessionId: number.id });
+    const marked = await marking.execute();
+    await this.dataSource.query(
+      'UPDATE contacts SET unread_messages = (' +
+        "SELECT COUNT(*) FROM chats ch WHERE ch.contact_id = ? AND ch.type = 'inbound' " +
+        'AND ch.is_read = 0 AND ch.whatsapp_session_id IS NOT NULL AND ch.deleted_at IS NULL' +
+        ') WHERE id = ?',
+      [contact.id, contact.id],
+    );
+    const [counted] = await this.dataSource.query<Array<{ n: number | string }>>(
+      'SELECT unread_messages AS n FROM contacts WHERE id = ?',
+      [contact.id],
+    );
+    return { marked_read: marked.affected ?? 0, unread_messages: Number(counted?.n ?? 0) };
+  }
+
+  async contactNumbers(workspaceId: number, contactUuid: string): Promise<ContactNumberView[]> {
+    const contact = await this.findContact(workspaceId, contactUuid);
+    const rows = await this.dataSource.query<
+      Array<{
+        uuid: string;
+        phone_number: string | null;
+        provider_type: ProviderType;
+        status: SessionStatus;
+        first_interaction_at: Date | string | null;
+        last_interaction_at: Date | string | null;
+        total_messages: number | string;
+      }>
+    >(
+      'SELECT ws.uuid, ws.phone_number, ws.provider_type, ws.status, cs.first_interaction_at, ' +
+        'cs.last_interaction_at, cs.total_messages FROM contact_sessions cs ' +
+        'JOIN whatsapp_sessions ws ON ws.id = cs.whatsapp_session_id ' +
+        'WHERE cs.contact_id = ? AND ws.workspace_id = ? AND ws.deleted_at IS NULL ' +
+        'ORDER BY cs.last_interaction_at DESC, cs.id DESC',
+      [contact.id, workspaceId],
+    );
+    return rows.map((row) => ({
+      session_uuid: row.uuid,
+      phone_number: row.phone_number,
+      provider_type: row.provider_type,
+      status: row.status,
+      first_interaction_at: isoOrNull(row.first_interaction_at),
+      last_interaction_at: isoOrNull(row.last_interaction_at),
+      total_messages: Number(row.total_messages),
+    }));
+  }
+
+  /**
+   * Without a search: each number's conversations are read newest first from the
+   * (whatsapp_session_id, last_interaction_at) index, at most one page each, and merged.
+   */
+  private latestConversations(
+    numbers: NumberRow[],
+    after: Position | null,
+    take: number,
+  ): Promise<ConversationRow[]> {
+    const parts: string[] = [];
+    const params: unknown[] = [];
+    numbers.forEach((number, i) => {
+      const where = [
+        'cs.whatsapp_session_id = ?',
+        'cs.last_interaction_at IS NOT NULL',
+        'c.deleted_at IS NULL',
+      ];
+      params.push(number.id);
+      if (after) {
+        where.push('(cs.last_interaction_at < ? OR (cs.last_interaction_at = ? AND cs.id < ?))');
+        const at = this.positionValue(after);
+        params.push(at, at, after.id);
+      }
+      params.push(take);
+      parts.push(
+        `SELECT * FROM (SELECT ${CONVERSATION_COLUMNS} FROM contact_sessions cs ` +
+          `JOIN contacts c ON c.id = cs.contact_id WHERE ${where.join(' AND ')} ` +
+          `ORDER BY cs.last_interaction_at DESC, cs.id DESC LIMIT ?) n${i}`,
+      );
+    });
+    return this.dataSource.query<ConversationRow[]>(
+      `${parts.join(' UNION ALL ')} ORDER BY activity_at DESC, id DESC LIMIT ?`,
+      [...params, take],
+    );
+  }
+
+  /** With a search: the workspace's matching contacts, joined to their conversations. */
+  private searchConversations(
+    workspaceId: number,
+    numbers: NumberRow[],
+    search: { sql: string; params: unknown[] },
+    after: Position | null,
+    take: number,
+  ): Promise<ConversationRow[]> {
+    const where = [
+      'c.workspace_id = ?',
+      'c.deleted_at IS NULL',
+      search.sql,
+      `cs.whatsapp_session_id IN (${numbers.map(() => '?').join(', ')})`,
+      'cs.last_interaction_at IS NOT NULL',
+    ];
+    const params: unknown[] = [workspaceId, ...search.params, ...numbers.map((n) => n.id)];
+    if (after) {
+      where.push('(cs.last_interaction_at < ? OR (cs.last_interaction_at = ? AND cs.id < ?))');
+      const at = this.positionValue(after);
+      params.push(at, at, after.id);
+    }
+    return this.dataSource.query<ConversationRow[]>(
+      `SELECT ${CONVERSATION_COLUMNS} FROM contacts c ` +
+        `JOIN contact_sessions cs ON cs.contact_id = c.id WHERE ${where.join(' AND ')} ` +
+        'ORDER BY cs.last_interaction_at DESC, cs.id DESC LIMIT ?',
+      [...params, take],
+    );
+  }
+
+  private async conversationViews(
+    page: ConversationRow[],
+    numbers: NumberRow[],
+  ): Promise<ConversationView[]> {
+    if (page.length === 0) return [];
+    const contactIds = [...new Set(page.map((row) => Number(row.contact_id)))];
+    const marks = contactIds.map(() => '?').join(', ');
+    const [contacts, unread, latest] = await Promise.all([
+      this.dataSource.query<ContactRow[]>(
+        'SELECT id, uuid, first_name, last_name, full_name, phone, whatsapp_id, type ' +
+          `FROM contacts WHERE id IN (${marks})`,
+        contactIds,
+      ),
+      this.dataSource.query<
+        Array<{ contact_id: number | string; session_id: number | string; n: number | string }>
+      >(
+        'SELECT contact_id, whatsapp_session_id AS session_id, COUNT(*) AS n FROM chats ' +
+          `WHERE contact_id IN (${marks}) AND type = 'inbound' AND is_read = 0 ` +
+          'AND whatsapp_session_id IS NOT NULL AND deleted_at IS NULL ' +
+          'GROUP BY contact_id, whatsapp_session_id',
+        contactIds,
+      ),
+      // The newest message of each conversation: one index dive per row, in one statement.
+      this.dataSource.query<ChatRow[]>(
+        page
+          .map(
+            (_, i) =>
+              `SELECT * FROM (SELECT ${CHAT_COLUMNS} FROM chats ch WHERE ch.contact_id = ? ` +
+              'AND ch.whatsapp_session_id = ? AND ch.deleted_at IS NULL ' +
+              `ORDER BY ch.created_at DESC, ch.id DESC LIMIT 1) m${i}`,
+          )
+          .join(' UNION ALL '),
+        page.flatMap((row) => [Number(row.contact_id), Number(row.whatsapp_session_id)]),
+      ),
+    ]);
+    const contactById = new Map(contacts.map((row) => [Number(row.id), row]));
+    const numberById = new Map(numbers.map((row) => [row.id, row]));
+    const key = (contactId: unknown, sessionId: unknown) =>
+      `${Number(contactId)}:${Number(sessionId)}`;
+    const unreadByKey = new Map(unread.map((row) => [key(row.contact_id, row.session_id), row.n]));
+    const latestByKey = new Map(
+      latest.map((row) => [key(row.contact_id, row.whatsapp_session_id), row]),
+    );
+    return page.flatMap((row): ConversationView[] => {
+      const contact = contactById.get(Number(row.contact_id));
+      const number = numberById.get(Number(row.whatsapp_session_id));
+      if (!contact || !number) return [];
+      const message = latestByKey.get(key(row.contact_id, row.whatsapp_session_id));
+      const metadata = message ? parseMetadata(message.metadata) : null;
+      return [
+        {
+          contact: {
+            uuid: contact.uuid,
+            name: contactName(contact),
+            phone: contact.phone,
+            whatsapp_id: contact.whatsapp_id,
+            type: contact.type ?? 'individual',
+          },
+          session: {
+            uuid: number.uuid,
+            phone_number: number.phone_number,
+            provider_type: number.provider_type,
+            status: number.status,
+          },
+          last_message:
+            message && metadata
+              ? {
+                  uuid: message.uuid,
+                  direction: message.type ?? 'inbound',
+                  type: stringOrNull(metadata.type),
+                  body_preview: bodyOf(metadata).slice(0, MESSAGE_PREVIEW_LENGTH),
+                  status: message.message_status,
+                  created_at: iso(message.created_at),
+                }
+              : null,
+          unread_count: Number(unreadByKey.get(key(row.contact_id, row.whatsapp_session_id)) ?? 0),
+          last_activity_at: iso(row.activity_at),
+        },
+      ];
+    });
+  }
+
+  private async activeNumbers(workspaceId: number): Promise<NumberRow[]> {
+    const rows = await this.dataSource.query<NumberRow[]>(
+      'SELECT id, uuid, phone_number, provider_type, status FROM whatsapp_sessions ' +
+        'WHERE workspace_id = ? AND deleted_at IS NULL ORDER BY id',
+      [workspaceId],
+    );
+    return rows.map((row) => ({ ...row, id: Number(row.id) }));
+  }
+
+  /** A number of this workspace; another workspace's answers exactly like a missing one. */
+  private async findNumber(workspaceId: number, uuid: string): Promise<NumberRow> {
+    const [row] = await this.dataSource.query<NumberRow[]>(
+      'SELECT id, uuid, phone_number, provider_type, status FROM whatsapp_sessions ' +
+        'WHERE workspace_id = ? AND uuid = ? AND deleted_at IS NULL',
+      [workspaceId, uuid],
+    );
+    if (!row) throw AppException.notFound('WhatsApp number');
+    return { ...row, id: Number(row.id) };
+  }
+
+  private async findContact(workspaceId: number, uuid: string): Promise<{ id: number }> {
+    const [row] = await this.dataSource.query<Array<{ id: number | string }>>(
+      'SELECT id FROM contacts WHERE workspace_id = ? AND uuid = ? AND deleted_at IS NULL',
+      [workspaceId, uuid],
+    );
+    if (!row) throw AppException.notFound('Contact');
+    return { id: Number(row.id) };
+  }
+
+  private async sessionUuids(ids: Array<number | string>): Promise<Map<number, string>> {
+    const unique = [...new Set(ids.map(Number))];
+    if (unique.length === 0) return new Map();
+    const rows = await this.dataSource.query<Array<{ id: number | string; uuid: string }>>(
+      `SELECT id, uuid FROM whatsapp_sessions WHERE id IN (${unique.map(() => '?').join(', ')})`,
+      unique,
+    );
+    return new Map(rows.map((row) => [Number(row.id), row.uuid]));
+  }
+
+  /**
+   * The cursor carries the row's time as the driver gave it: SQLite's stored text (compared as
+   * text, so it must come back byte for byte) or MySQL's DATETIME as an ISO instant.
+   */
+  private encodeCursor(at: Date | string, id: number | string): string {
+    const position: Position = { at: at instanceof Date ? at.toISOString() : at, id: Number(id) };
+    return Buffer.from(JSON.stringify([position.at, position.id])).toString('base64url');
+  }
+
+  private decodeCursor(cursor: string): Position {
+    try {
+      const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString());
+      if (Array.isArray(value) && value.length === 2) {
+        const [at, id] = value as unknown[];
+        if (
+          typeof at === 'string' &&
+          CURSOR_TIME.test(at) &&
+          typeof id === 'number' &&
+          Number.isSafeInteger(id) &&
+          id > 0 &&
+          (this.isSqlite() || !Number.isNaN(new Date(at).getTime()))
+        ) {
+          return { at, id };
+        }
+      }
+    } catch {
+      // Not base64url JSON: answered below like any other foreign cursor.
+    }
+    throw AppException.validation('Invalid request: cursor: is not a cursor this API gave out', [
+      { field: 'cursor', problems: ['is not a cursor this API gave out'] },
+    ]);
+  }
+
+  private positionValue(position: Position): string | Date {
+    return this.isSqlite() ? position.at : new Date(position.at);
+  }
+
+  private isSqlite(): boolean {
+    return this.dataSource.options.type === 'better-sqlite3';
+  }
+}
+
+const CURSOR_TIME = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z?$/;
+
+const CONVERSATION_COLUMNS =
+  'cs.id AS id, cs.contact_id AS contact_id, cs.whatsapp_session_id AS whatsapp_session_id, ' +
+  'cs.last_interaction_at AS activity_at';
+
+const CHAT_COLUMNS =
+  'ch.id AS id, ch.uuid AS uuid, ch.contact_id AS contact_id, ' +
+  'ch.whatsapp_session_id AS whatsapp_session_id, ch.wam_id AS wam_id, ch.type AS type, ' +
+  'ch.metadata AS metadata, ch.message_status AS message_status, ch.is_read AS is_read, ' +
+  'ch.created_at AS created_at';
+
+/** `!` as the LIKE escape character: it needs no escaping itself in MySQL or SQLite literals. */
+function escapeLike(text: string): string {
+  return text.replace(/[!%_]/g, (m) => `!${m}`);
+}
+
+/** Name or phone contains the text; a phone typed with spaces and dashes matches by its digits. */
+function searchCondition(text: string): { sql: string; params: unknown[] } {
+  const like = `%${escapeLike(text)}%`;
+  const parts = ['first_name', 'last_name', 'full_name', 'phone', 'whatsapp_id'].map(
+    (column) => `c.${column} LIKE ? ESCAPE '!'`,
+  );
+  const params: unknown[] = parts.map(() => like);
+  const digits = /^[\d\s()+.-]+$/.test(text) ? text.replace(/\D/g, '') : '';
+  if (digits.length >= 3) {
+    parts.push('c.phone LIKE ?');
+    params.push(`%${digits}%`);
+  }
+  return { sql: `(${parts.join(' OR ')})`, params };
+}
+
+function contactName(contact: ContactRow): string | null {
+  const name = [contact.first_name, contact.last_name].filter(Boolean).join(' ').trim();
+  return name || contact.full_name?.trim() || null;
+}
+
+function parseMetadata(text: string | null): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(text ?? '');
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : {};
+  } catch {
+    return {};
+  }
+}
+
+function bodyOf(metadata: Record<string, unknown>): string {
+  if (typeof metadata.body === 'string') return metadata.body;
+  // Blazz's own rows keep Meta's shape: { text: { body } } or a media caption.
+  const text = metadata.text as { body?: unknown } | undefined;
+  return typeof text?.body === 'string' ? text.body : '';
+}
+
+function mediaOf(metadata: Record<string, unknown>): InboxMediaView | null {
+  const media = metadata.media;
+  if (typeof media !== 'object' || media === null) return null;
+  const m = media as Record<string, unknown>;
+  return {
+    mimetype: stringOrNull(m.mimetype),
+    filename: stringOrNull(m.filename),
+    size: typeof m.size === 'number' ? m.size : null,
+    provider_media_id: stringOrNull(m.provider_media_id),
+    voice: m.voice === true,
+  };
+}
+
+function toMessageView(row: ChatRow, sessionUuids: Map<number, string>): InboxMessageView {
+  const metadata = parseMetadata(row.metadata);
+  const direction = row.type ?? 'inbound';
+  return {
+    id: Number(row.id),
+    uuid: row.uuid,
+    direction,
+    type: stringOrNull(metadata.type),
+    body: bodyOf(metadata),
+    media: mediaOf(metadata),
+    status: row.message_status,
+    is_read: direction === 'outbound' || Number(row.is_read) === 1 || row.is_read === true,
+    provider_message_id: row.wam_id,
+    session_uuid:
+      row.whatsapp_session_id === null
+        ? null
+        : (sessionUuids.get(Number(row.whatsapp_session_id)) ?? null),
+    sender_name: stringOrNull(metadata.sender_name),
+    edited: typeof metadata.edited_at === 'string',
+    revoked: metadata.revoked === true,
+    created_at: iso(row.created_at),
+  };
+}
+
+function stringOrNull(value: unknown): string | null {
+  return typeof value === 'string' ? value : null;
+}
+
+/** SQLite hands back the stored UTC text (`YYYY-MM-DD HH:MM:SS.SSS`), MySQL a Date. */
+function iso(value: Date | string): string {
+  if (value instanceof Date) return value.toISOString();
+  const text = value.includes('T') ? value : `${value.replace(' ', 'T')}`;
+  return new Date(text.endsWith('Z') ? text : `${text}Z`).toISOString();
+}
+
+function isoOrNull(value: Date | string | null): string | null {
+  return value === null ? null : iso(value);
+}
