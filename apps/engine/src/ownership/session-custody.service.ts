@@ -8,6 +8,9 @@ import { SERVER_LINK, type EngineServerLink } from '../server-link/server-link.p
 import type { WhatsAppClientFactory } from '../whatsapp/whatsapp-client.port';
 import { SessionLeases, type LeaseLossListener } from './session-leases';
 
+const SAVE_ATTEMPTS = 3;
+const SAVE_RETRY_MS = 1_000;
+
 /**
  * Which sessions this engine may run, and their logins' safekeeping: a session is taken (its
  * lease at the server, and its login fetched when this machine has none) before its client
@@ -71,15 +74,26 @@ export class SessionCustodyService {
     }
   }
 
-  /** Saves the session's current login at the server; failures are logged and retried later. */
+  /**
+   * Saves the session's current login at the server. A failed save is tried again a few times
+   * (the server may be restarting); after that the periodic save catches up.
+   */
   async saveLogin(sessionId: string): Promise<void> {
-    // Only the holder may write it: a session given up here may already run elsewhere.
-    if (!this.leases.holds(sessionId)) return;
-    try {
-      const archive = await this.factory.exportAuth(sessionId);
-      if (archive) await this.link.saveAuthState(sessionId, archive);
-    } catch (error) {
-      this.logger.warn({ session: sessionId, err: error }, 'saving the login at the server failed');
+    for (let attempt = 1; attempt <= SAVE_ATTEMPTS; attempt++) {
+      // Only the holder may write it: a session given up here may already run elsewhere.
+      if (!this.leases.holds(sessionId)) return;
+      try {
+        const archive = await this.factory.exportAuth(sessionId);
+        if (archive) await this.link.saveAuthState(sessionId, archive);
+        return;
+      } catch (error) {
+        this.logger.warn(
+          { session: sessionId, err: error, attempt },
+          'saving the login at the server failed',
+        );
+        if (attempt < SAVE_ATTEMPTS)
+          await new Promise((resolve) => setTimeout(resolve, SAVE_RETRY_MS * attempt));
+      }
     }
   }
 

@@ -127,6 +127,21 @@ describe('session custody across engines', () => {
     expect(server.owners.has('s1')).toBe(false);
   });
 
+  it('tries a failed save again, so a server restart does not lose the login', async () => {
+    const { a, server } = twoEngines();
+    await link(a);
+    await waitFor(() => server.auth.has('s1'), 'the first save');
+    server.auth.clear();
+    a.link.reachable = false;
+    const attempts = jest.spyOn(a.link, 'saveAuthState');
+    const saving = a.custody.saveLogin('s1');
+    await waitFor(() => attempts.mock.calls.length === 1, 'the first attempt');
+    a.link.reachable = true;
+    await saving;
+    expect(attempts).toHaveBeenCalledTimes(2);
+    expect(server.auth.has('s1')).toBe(true);
+  });
+
   it('answers 503 when the server cannot be reached to take a session', async () => {
     const { a } = twoEngines();
     a.link.reachable = false;

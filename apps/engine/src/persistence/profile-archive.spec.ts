@@ -44,6 +44,40 @@ describe('profile archive', () => {
     await expect(readFile(join(dir, 'dst/Default/Cache/big.bin'))).rejects.toThrow();
   });
 
+  it('never packs a torn copy while Chromium compacts the database under it', async () => {
+    const db = 'Default/IndexedDB/https_web.whatsapp.com_0.indexeddb.leveldb';
+    for (let i = 0; i < 40; i++) await put(`${db}/${String(i).padStart(6, '0')}.ldb`, `table ${i}`);
+    await put(`${db}/MANIFEST-000001`, 'tables 0..39');
+    // Compaction as LevelDB does it: a new table, a new manifest, old tables deleted.
+    const compact = async () => {
+      for (let round = 0; round < 30; round++) {
+        await new Promise((resolve) => setImmediate(resolve));
+        await put(`${db}/${String(100 + round).padStart(6, '0')}.ldb`, `merged ${round}`);
+        await rm(join(dir, db, `${String(round).padStart(6, '0')}.ldb`));
+        await put(`${db}/MANIFEST-000001`, `after round ${round}`);
+      }
+    };
+    const [archive] = await Promise.all([packProfile(dir), compact()]);
+
+    const copy = await mkdtemp(join(tmpdir(), 'sb-profile-copy-'));
+    try {
+      await unpackProfile(archive, copy);
+      const manifest = await readFile(join(copy, db, 'MANIFEST-000001'), 'utf8');
+      // Whatever moment the copy shows, every table its manifest implies is in it.
+      const round = manifest.startsWith('after round ') ? Number(manifest.slice(12)) : -1;
+      for (let i = round + 1; i < 40; i++)
+        expect(await readFile(join(copy, db, `${String(i).padStart(6, '0')}.ldb`), 'utf8')).toBe(
+          `table ${i}`,
+        );
+      for (let r = 0; r <= round; r++)
+        expect(
+          await readFile(join(copy, db, `${String(100 + r).padStart(6, '0')}.ldb`), 'utf8'),
+        ).toBe(`merged ${r}`);
+    } finally {
+      await rm(copy, { recursive: true, force: true });
+    }
+  });
+
   it('packs a profile that never linked as an empty archive', async () => {
     const archive = await packProfile(join(dir, 'nothing-here'));
     expect(await unpackProfile(archive, join(dir, 'dst'))).toBe(0);

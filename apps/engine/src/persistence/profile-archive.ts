@@ -14,27 +14,58 @@ const SKIPPED = new Set(['LOCK', 'LOCKFILE']);
 
 export class ProfileArchiveError extends Error {}
 
+/** How often a pack is tried again when Chromium changed the files while they were read. */
+const PACK_ATTEMPTS = 5;
+const PACK_RETRY_MS = 200;
+
 /**
  * Packs the session directories of a profile into one gzip buffer: per file its relative path,
  * mode and bytes. Missing directories are skipped (a profile that never linked has none).
+ * Chromium may be writing meanwhile (LevelDB compaction deletes and creates files): a pack
+ * during which a file vanished or the file list changed is a torn copy, and is taken again.
  */
 export async function packProfile(
   profileDir: string,
   dirs: readonly string[] = SESSION_PROFILE_DIRS,
 ): Promise<Buffer> {
+  for (let attempt = 1; ; attempt++) {
+    const packed = await packOnce(profileDir, dirs);
+    if (packed) return packed;
+    if (attempt >= PACK_ATTEMPTS)
+      throw new ProfileArchiveError(
+        `the profile kept changing while it was packed (${PACK_ATTEMPTS} attempts)`,
+      );
+    await new Promise((resolve) => setTimeout(resolve, PACK_RETRY_MS * attempt));
+  }
+}
+
+/** One pass; null when the profile changed under it. */
+async function packOnce(profileDir: string, dirs: readonly string[]): Promise<Buffer | null> {
   const parts: Buffer[] = [MAGIC];
+  const listed: string[] = [];
   for (const dir of dirs) {
     for (const file of await listFiles(join(profileDir, dir))) {
+      listed.push(file);
       const path = relative(profileDir, file).split(sep).join('/');
-      const [data, info] = await Promise.all([readFile(file), stat(file)]);
+      let data: Buffer;
+      let mode: number;
+      try {
+        [data, { mode }] = await Promise.all([readFile(file), stat(file)]);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+        throw error;
+      }
       const pathBytes = Buffer.from(path, 'utf8');
       const header = Buffer.alloc(16);
       header.writeUInt32BE(pathBytes.length, 0);
-      header.writeUInt32BE(info.mode & 0o777, 4);
+      header.writeUInt32BE(mode & 0o777, 4);
       header.writeBigUInt64BE(BigInt(data.length), 8);
       parts.push(header, pathBytes, data);
     }
   }
+  const after: string[] = [];
+  for (const dir of dirs) after.push(...(await listFiles(join(profileDir, dir))));
+  if (after.join('\n') !== listed.join('\n')) return null;
   return gzipSync(Buffer.concat(parts));
 }
 
