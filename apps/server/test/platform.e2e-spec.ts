@@ -1,3 +1,4 @@
+import { freeLoopbackPort } from '@switchboard/testing';
 import { startTestApp, type TestApp } from './test-app';
 
 describe('health, docs and the admin shell', () => {
@@ -8,6 +9,19 @@ describe('health, docs and the admin shell', () => {
   });
   afterAll(() => t.close());
 
+  it('says the engine is down, and the server degraded, when its engine does not answer', async () => {
+    const port = await freeLoopbackPort();
+    const alone = await startTestApp({ ENGINE_URL: `http://127.0.0.1:${port}` });
+    try {
+      const res = await alone.http().get('/api/health').expect(200);
+      expect(res.body.status).toBe('degraded');
+      expect(res.body.checks.engine).toMatchObject({ status: 'down' });
+      expect(res.body.checks.engine.error).toEqual(expect.any(String));
+    } finally {
+      await alone.close();
+    }
+  });
+
   it('reports the database and drivers in /api/health without a login', async () => {
     const res = await t.http().get('/api/health').expect(200);
     expect(res.body.status).toBe('ok');
@@ -17,6 +31,8 @@ describe('health, docs and the admin shell', () => {
     });
     if (process.env.TEST_REDIS_URL) expect(res.body.checks.redis).toMatchObject({ status: 'up' });
     else expect(res.body.checks.redis).toBeUndefined();
+    // No ENGINE_URL and no local engine under test: nothing to report.
+    expect(res.body.checks.engine).toBeUndefined();
   });
 
   it('serves the OpenAPI document', async () => {

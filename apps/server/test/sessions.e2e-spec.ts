@@ -181,6 +181,18 @@ describe('numbers API (/api/sessions)', () => {
       );
     });
 
+    it('shows the engine and its running sessions in /api/health', async () => {
+      const created = await createWebjs(ownerA);
+      await qrShown(created.uuid);
+      const res = await http().get('/api/health').expect(200);
+      expect(res.body.checks.engine).toMatchObject({
+        status: 'up',
+        details: { engine_id: 'engine-sessions', sessions: { max: 50 } },
+      });
+      expect(res.body.checks.engine.details.sessions.running).toBeGreaterThanOrEqual(1);
+      await http().delete(`/api/sessions/${created.uuid}`).set(ownerA).expect(204);
+    });
+
     it('disconnects (logs the device out), reconnects with a new QR, regenerates it and reconnects a linked number from its login', async () => {
       const events = await watchWorkspaceA();
       const created = await createWebjs(ownerA);

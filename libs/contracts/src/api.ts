@@ -80,6 +80,13 @@ export interface HealthCheck {
   latency_ms?: number;
   driver?: string;
   error?: string;
+  /**
+   * Set on checks the server serves without (the engine: the inbox and Meta numbers still work):
+   * when only these are down the server is `degraded` but still answers 200.
+   */
+  optional?: boolean;
+  /** What the component reports of itself (the engine: its sessions and memory). */
+  details?: Record<string, unknown>;
 }
 export interface HealthView {
   status: 'ok' | 'degraded';

@@ -171,6 +171,17 @@ export const ENGINE_ERROR_STATUS: Record<EngineErrorCode, number> = {
   [EngineErrorCode.INTERNAL]: 500,
 };
 
+/** An engine's `GET /health` (unsigned): what it runs and what it costs. */
+export interface EngineHealth {
+  status: 'ok';
+  engine_id: string;
+  uptime_s: number;
+  sessions: { total: number; running: number; max: number };
+  /** Clients starting now, and waiting for a start slot. */
+  starts: { starting: number; queued: number; concurrency: number };
+  memory: { rss_mb: number; heap_used_mb: number };
+}
+
 export interface EngineErrorBody {
   error: { code: EngineErrorCode; message: string; details?: Record<string, unknown> };
 }

@@ -1,17 +1,8 @@
 import { Controller, Get, Inject } from '@nestjs/common';
+import type { EngineHealth } from '@switchboard/contracts';
 import type { EngineConfig } from '../engine-config';
 import { ENGINE_CONFIG } from '../engine.tokens';
 import { SessionHostService } from '../sessions/session-host.service';
-
-export interface EngineHealth {
-  status: 'ok';
-  engine_id: string;
-  uptime_s: number;
-  sessions: { total: number; running: number; max: number };
-  /** Clients starting now, and waiting for a start slot. */
-  starts: { starting: number; queued: number; concurrency: number };
-  memory: { rss_mb: number; heap_used_mb: number };
-}
 
 @Controller()
 export class HealthController {

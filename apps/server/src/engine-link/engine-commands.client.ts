@@ -8,6 +8,7 @@ import {
   ErrorCode,
   SessionErrorReason,
   type EngineErrorBody,
+  type EngineHealth,
   type EngineRouteName,
   type EngineSessionView,
   type StartSessionRequest,
@@ -26,6 +27,8 @@ export const ENGINE_COMMANDS_OPTIONS = Symbol('ENGINE_COMMANDS_OPTIONS');
 
 /** Blazz gave its Node service 10 s; starting a client answers long before that. */
 const DEFAULT_TIMEOUT_MS = 10_000;
+/** A health page must not hang on an engine that does not answer. */
+const HEALTH_TIMEOUT_MS = 2_000;
 
 /**
  * A command the engine did not carry out: it could not be reached (`engineCode` null) or it
@@ -119,6 +122,15 @@ export class EngineCommandsClient {
     if (this.config.engineUrl) return this.config.engineUrl;
     // LocalEngineSupervisor starts the engine on 127.0.0.1:ENGINE_PORT.
     return this.config.localEngine ? `http://127.0.0.1:${this.config.enginePort}` : null;
+  }
+
+  /** The engine's own health report; throws when it does not answer within `timeoutMs`. */
+  async health(timeoutMs = HEALTH_TIMEOUT_MS): Promise<EngineHealth> {
+    const base = this.baseUrl;
+    if (!base) throw new EngineCommandError('no engine is configured', null);
+    const response = await fetch(`${base}/health`, { signal: AbortSignal.timeout(timeoutMs) });
+    if (!response.ok) throw new EngineCommandError(`engine answered ${response.status}`, null);
+    return (await response.json()) as EngineHealth;
   }
 
   startSession(sessionId: string, request: StartSessionRequest = {}): Promise<EngineSessionView> {

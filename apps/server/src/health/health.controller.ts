@@ -10,12 +10,16 @@ import { HealthService } from './health.service';
 export class HealthController {
   constructor(private readonly health: HealthService) {}
 
-  /** 200 when every dependency answers, 503 otherwise, with each check's state. */
+  /**
+   * Each check's state; 503 when a dependency the server cannot serve without is down (so a load
+   * balancer takes it out), 200 otherwise — `degraded` when only an optional one is.
+   */
   @Public()
   @Get()
   async check(@Res({ passthrough: true }) res: Response): Promise<HealthView> {
     const view = await this.health.check();
-    res.status(view.status === 'ok' ? 200 : 503);
+    const serving = Object.values(view.checks).every((c) => c.status === 'up' || c.optional);
+    res.status(serving ? 200 : 503);
     return view;
   }
 }

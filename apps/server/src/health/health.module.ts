@@ -1,6 +1,12 @@
 import { Module } from '@nestjs/common';
+import { EngineLinkModule } from '../engine-link/engine-link.module';
 import { HealthController } from './health.controller';
 import { HealthService } from './health.service';
 
-@Module({ controllers: [HealthController], providers: [HealthService] })
+/** `/api/health`: the database, the drivers and, when there is one, the engine. */
+@Module({
+  imports: [EngineLinkModule],
+  controllers: [HealthController],
+  providers: [HealthService],
+})
 export class HealthModule {}
