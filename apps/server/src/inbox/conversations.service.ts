@@ -107,11 +107,11 @@ export class ConversationsService {
     const numbers = await this.activeNumbers(workspaceId);
     if (numbers.length === 0) return [];
     const counts = await this.dataSource.query<Array<{ session_id: number | string; n: number }>>(
-      'SELECT ch.whatsapp_session_id AS session_id, COUNT(*) AS n FROM chats ch ' +
-        'JOIN contacts c ON c.id = ch.contact_id AND c.deleted_at IS NULL ' +
-        "WHERE ch.workspace_id = ? AND ch.type = 'inbound' AND ch.is_read = 0 " +
-        'AND ch.whatsapp_session_id IS NOT NULL AND ch.deleted_at IS NULL ' +
-        'GROUP BY ch.whatsapp_session_id',
+      // Read from the (workspace_id, type, is_read, whatsapp_session_id) index alone: no row
+      // lookups, so the cost is the number of unread messages, not of messages.
+      'SELECT whatsapp_session_id AS session_id, COUNT(*) AS n FROM chats ' +
+        "WHERE workspace_id = ? AND type = 'inbound' AND is_read = 0 " +
+        'AND whatsapp_session_id IS NOT NULL GROUP BY whatsapp_session_id',
       [workspaceId],
     );
     const bySession = new Map(counts.map((row) => [Number(row.session_id), Number(row.n)]));
@@ -183,7 +183,7 @@ export class ConversationsService {
     await this.dataSource.query(
       'UPDATE contacts SET unread_messages = (' +
         "SELECT COUNT(*) FROM chats ch WHERE ch.contact_id = ? AND ch.type = 'inbound' " +
-        'AND ch.is_read = 0 AND ch.whatsapp_session_id IS NOT NULL AND ch.deleted_at IS NULL' +
+        'AND ch.is_read = 0 AND ch.whatsapp_session_id IS NOT NULL' +
         ') WHERE id = ?',
       [contact.id, contact.id],
     );
@@ -308,8 +308,7 @@ export class ConversationsService {
       >(
         'SELECT contact_id, whatsapp_session_id AS session_id, COUNT(*) AS n FROM chats ' +
           `WHERE contact_id IN (${marks}) AND type = 'inbound' AND is_read = 0 ` +
-          'AND whatsapp_session_id IS NOT NULL AND deleted_at IS NULL ' +
-          'GROUP BY contact_id, whatsapp_session_id',
+          'AND whatsapp_session_id IS NOT NULL GROUP BY contact_id, whatsapp_session_id',
         contactIds,
       ),
       // The newest message of each conversation: one index dive per row, in one statement.
