@@ -124,6 +124,10 @@ class EngineBenchSystem {
       ENGINE_AUTH_SETTLE_MS: '7000',
       ENGINE_DESTROY_TIMEOUT_MS: '5000',
       LOG_LEVEL: 'silent',
+      // The operator's start concurrency, to compare settings on the same machine.
+      ...(process.env.ENGINE_START_CONCURRENCY
+        ? { ENGINE_START_CONCURRENCY: process.env.ENGINE_START_CONCURRENCY }
+        : {}),
     });
     const app = await createEngineApp(config, pino({ level: 'silent' }), {
       clientOptions: fakeWhatsAppClientOptions(this.fake),
