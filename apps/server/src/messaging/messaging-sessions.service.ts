@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { SecretBox } from '@switchboard/contracts/node';
 import type { DataSource } from 'typeorm';
+import { openMetaCredentials, type StoredMetaCredentials } from '../sessions/meta-credentials';
 import { WhatsappSession } from '../sessions/whatsapp-session.entity';
 import type { SessionRef } from './inbound-pipeline.service';
 
@@ -30,10 +31,7 @@ export class MessagingSessionsService {
     return session ? toRef(session) : null;
   }
 
-  /**
-   * The workspace's Meta numbers, their credentials opened (sealed JSON in `session_data`:
-   * `{access_token, phone_number_id, waba_id, app_secret?, api_version?}`).
-   */
+  /** The workspace's Meta numbers, their sealed credentials opened. */
   async findMetaNumbers(workspaceId: number): Promise<MetaNumber[]> {
     const sessions = await this.sessions()
       .createQueryBuilder('s')
@@ -56,13 +54,9 @@ export class MessagingSessionsService {
     return numbers;
   }
 
-  private open(session: WhatsappSession): Record<string, unknown> | null {
-    if (!session.sessionData) return null;
+  private open(session: WhatsappSession): StoredMetaCredentials | null {
     try {
-      const value: unknown = JSON.parse(this.secretBox.openText(session.sessionData));
-      return typeof value === 'object' && value !== null
-        ? (value as Record<string, unknown>)
-        : null;
+      return openMetaCredentials(this.secretBox, session.sessionData);
     } catch (error) {
       this.logger.warn(
         `Meta number ${session.uuid}: credentials cannot be opened (${(error as Error).message})`,

@@ -7,7 +7,6 @@ import {
   SessionErrorReason,
   workspaceChannel,
   type DisconnectReason,
-  type MetaCredentialsInput,
   type SessionStatus,
   type WhatsappSessionDetailView,
   type WhatsappSessionLimitsView,
@@ -18,6 +17,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { AppException } from '../common/app.exception';
 import { EngineCommandError, EngineCommandsClient } from '../engine-link/engine-commands.client';
 import { BroadcasterService } from '../realtime/broadcaster.service';
+import { openMetaCredentials, sealMetaCredentials } from './meta-credentials';
 import { MetaCredentialsChecker, type MetaPhoneNumberInfo } from './meta-credentials.checker';
 import { limitsWith, planLimitReached } from './plan-limits';
 import { toDetailView, toView } from './session-views';
@@ -26,16 +26,6 @@ import { WhatsappSession } from './whatsapp-session.entity';
 
 /** Statuses of a number that is linked (or being restored): no new QR for these. */
 const LINKED: readonly SessionStatus[] = ['authenticated', 'connected', 'reconnecting'];
-
-/** What is sealed into `session_data` for a Meta number (the keys Blazz's migration used). */
-interface StoredMetaCredentials {
-  access_token: string;
-  phone_number_id: string;
-  waba_id: string;
-  api_version: string;
-  app_secret?: string;
-  app_id?: string;
-}
 
 /**
  * The WhatsApp numbers of a workspace: the plan limit, creating (WhatsApp Web through an engine,
@@ -244,7 +234,7 @@ export class SessionsService {
       providerType: 'meta',
       status: 'connected',
       phoneNumber: info.phoneNumber,
-      sessionData: this.secretBox.seal(JSON.stringify(storedCredentials(credentials, info))),
+      sessionData: sealMetaCredentials(this.secretBox, credentials, info),
       lastConnectedAt: now,
       lastActivityAt: now,
       metadata: metaMetadata(info),
@@ -261,9 +251,7 @@ export class SessionsService {
       .addSelect('s.sessionData')
       .where('s.id = :id', { id: session.id })
       .getOneOrFail();
-    const credentials = row.sessionData
-      ? (JSON.parse(this.secretBox.openText(row.sessionData)) as StoredMetaCredentials)
-      : null;
+    const credentials = openMetaCredentials(this.secretBox, row.sessionData);
     if (!credentials) {
       throw AppException.conflict('This Meta number has no stored credentials; add it again', {
         reason: SessionErrorReason.INVALID_STATUS,
@@ -461,19 +449,6 @@ export class SessionsService {
   private sessions() {
     return this.dataSource.getRepository(WhatsappSession);
   }
-}
-
-function storedCredentials(
-  input: MetaCredentialsInput,
-  info: MetaPhoneNumberInfo,
-): StoredMetaCredentials {
-  return {
-    access_token: input.access_token,
-    phone_number_id: input.phone_number_id,
-    waba_id: input.waba_id,
-    api_version: info.apiVersion,
-    ...(input.app_secret ? { app_secret: input.app_secret } : {}),
-  };
 }
 
 type MetaMetadata = {
