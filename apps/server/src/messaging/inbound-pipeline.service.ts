@@ -18,6 +18,7 @@ import {
   type WhatsAppParty,
 } from '@switchboard/contracts';
 import { QueryFailedError, type DataSource, type EntityManager } from 'typeorm';
+import { SerialQueue } from '../common/serial-queue';
 import { isUniqueViolation } from '../database/unique-violation';
 import { Contact } from '../inbox/contact.entity';
 import { toE164 } from '../inbox/phone-number';
@@ -52,7 +53,8 @@ const MAX_CLOCK_SKEW_MS = 5 * 60 * 1000;
 @Injectable()
 export class InboundPipelineService {
   private readonly logger = new Logger('InboundPipeline');
-  private sqliteTail: Promise<unknown> = Promise.resolve();
+  /** SQLite has one connection: its message transactions go one at a time. */
+  private readonly sqliteWrites = new SerialQueue<'sqlite'>();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -376,9 +378,7 @@ export class InboundPipelineService {
    */
   private serialized<T>(work: () => Promise<T>): Promise<T> {
     if (this.dataSource.options.type !== 'better-sqlite3') return work();
-    const run = this.sqliteTail.then(work, work);
-    this.sqliteTail = run.catch(() => undefined);
-    return run;
+    return this.sqliteWrites.run('sqlite', work);
   }
 
   private async retrying<T>(work: () => Promise<T>): Promise<T> {

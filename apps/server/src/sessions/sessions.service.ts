@@ -15,6 +15,7 @@ import {
 import { SecretBox } from '@switchboard/contracts/node';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AppException } from '../common/app.exception';
+import { SerialQueue } from '../common/serial-queue';
 import { EngineCommandError, EngineCommandsClient } from '../engine-link/engine-commands.client';
 import { BroadcasterService } from '../realtime/broadcaster.service';
 import { openMetaCredentials, sealMetaCredentials } from './meta-credentials';
@@ -36,7 +37,8 @@ const LINKED: readonly SessionStatus[] = ['authenticated', 'connected', 'reconne
 export class SessionsService {
   private readonly logger = new Logger('SessionsService');
   /** Per workspace, so a node never runs two limit checks (or primary swaps) at once. */
-  private readonly workspaceQueues = new Map<number, Promise<unknown>>();
+  /** Creates and primary moves, one at a time per workspace on this node. */
+  private readonly perWorkspace = new SerialQueue<number>();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -99,7 +101,7 @@ export class SessionsService {
 
   async setPrimary(workspaceId: number, uuid: string): Promise<WhatsappSessionDetailView> {
     const session = await this.find(workspaceId, uuid);
-    await this.serialized(workspaceId, () =>
+    await this.perWorkspace.run(workspaceId, () =>
       this.dataSource.transaction(async (manager) => {
         await this.lockWorkspace(manager, workspaceId);
         await manager.update(
@@ -285,7 +287,7 @@ export class SessionsService {
     isPrimary: boolean | undefined,
     fields: Partial<WhatsappSession>,
   ): Promise<WhatsappSession> {
-    const outcome = await this.serialized(workspaceId, () =>
+    const outcome = await this.perWorkspace.run(workspaceId, () =>
       this.dataSource.transaction(async (manager) => {
         await this.lockWorkspace(manager, workspaceId);
         // Answered rather than thrown: on SQLite a rollback would also undo whatever other
@@ -428,22 +430,11 @@ export class SessionsService {
   /**
    * Holds the workspace row until the transaction ends, so other server nodes wait too: two
    * requests cannot both take the last slot or both become primary. (SQLite has one connection
-   * and one writer; `serialized` covers it.)
+   * and one writer; `perWorkspace` covers it.)
    */
   private async lockWorkspace(manager: EntityManager, workspaceId: number): Promise<void> {
     if (this.dataSource.options.type !== 'mysql') return;
     await manager.query('SELECT id FROM workspaces WHERE id = ? FOR UPDATE', [workspaceId]);
-  }
-
-  private serialized<T>(workspaceId: number, work: () => Promise<T>): Promise<T> {
-    const previous = this.workspaceQueues.get(workspaceId) ?? Promise.resolve();
-    const next = previous.then(work, work);
-    const tail = next.catch(() => undefined);
-    this.workspaceQueues.set(workspaceId, tail);
-    void tail.then(() => {
-      if (this.workspaceQueues.get(workspaceId) === tail) this.workspaceQueues.delete(workspaceId);
-    });
-    return next;
   }
 
   private sessions() {
