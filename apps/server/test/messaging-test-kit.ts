@@ -3,6 +3,7 @@ import { ENGINE_EVENTS_PATH, type EngineMessage, type WhatsAppParty } from '@swi
 import { SecretBox, signRequest } from '@switchboard/contracts/node';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import type { StoredMetaCredentials } from '../src/sessions/meta-credentials';
 import { WhatsappSession } from '../src/sessions/whatsapp-session.entity';
 import type { TestApp } from './test-app';
 
@@ -53,6 +54,7 @@ export async function workspaceIdentifier(t: TestApp, workspaceId: number): Prom
   return row!.identifier;
 }
 
+/** A number of the workspace, WhatsApp Web unless `overrides` say otherwise. */
 export async function createWebjsSession(
   t: TestApp,
   workspaceId: number,
@@ -74,33 +76,20 @@ export async function createWebjsSession(
   return session;
 }
 
-export interface MetaCredentials {
-  access_token: string;
-  phone_number_id: string;
-  waba_id: string;
-  app_secret?: string;
-}
+export type MetaCredentials = Omit<StoredMetaCredentials, 'api_version' | 'app_id'>;
 
 /** A Meta number with its credentials sealed the way the numbers API stores them. */
-export async function createMetaNumber(
+export function createMetaNumber(
   t: TestApp,
   workspaceId: number,
   credentials: MetaCredentials,
 ): Promise<WhatsappSession> {
-  const sessions = dataSourceOf(t).getRepository(WhatsappSession);
-  const session = await sessions.save(
-    sessions.create({
-      uuid: randomUUID(),
-      workspaceId,
-      sessionId: `meta_${randomUUID().replaceAll('-', '').slice(0, 16)}`,
-      providerType: 'meta',
-      status: 'connected',
-      phoneNumber: '+15550100001',
-      sessionData: t.app.get(SecretBox).seal(JSON.stringify(credentials)),
-    }),
-  );
-  session.id = Number(session.id);
-  return session;
+  return createWebjsSession(t, workspaceId, {
+    sessionId: `meta_${randomUUID().replaceAll('-', '').slice(0, 16)}`,
+    providerType: 'meta',
+    phoneNumber: '+15550100001',
+    sessionData: t.app.get(SecretBox).seal(JSON.stringify(credentials)),
+  });
 }
 
 export { engineEvent } from './engine-event-kit';
