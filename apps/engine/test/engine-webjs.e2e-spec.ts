@@ -173,8 +173,9 @@ describeWithBrowser('engine on the real whatsapp-web.js', () => {
     const first = await system.startEngineProcess({ id: 'engine-doomed' });
     const { sessionId } = await system.createSession();
     await link(first, sessionId, '6281234567003');
-    const linkedAt = Date.now();
-    await system.statusIs(sessionId, 'connected');
+    // When the engine said connected (it may be before the scan call returned); the settled save
+    // comes ENGINE_AUTH_SETTLE_MS (7 s here) after that.
+    const linkedAt = (await system.statusIs(sessionId, 'connected')).lastConnectedAt!.getTime();
     // The second save, after Chromium has written the whole login to disk.
     await waitFor(
       async () => {
@@ -182,7 +183,7 @@ describeWithBrowser('engine on the real whatsapp-web.js', () => {
         return saves !== null && saves.getTime() >= linkedAt + 7_000;
       },
       'the settled login at the server',
-      // Seven seconds after linking, plus packing and storing it on a machine that may be busy.
+      // Seven seconds after connecting, plus packing and storing it on a machine that may be busy.
       60_000,
       async () =>
         `linked at ${new Date(linkedAt).toISOString()}, login saved at ${(await system.storedLoginUpdatedAt(sessionId))?.toISOString() ?? 'never'}; ${await system.explain(sessionId)}`,
