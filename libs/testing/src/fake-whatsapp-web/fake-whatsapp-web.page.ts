@@ -776,6 +776,12 @@ export function runFakeWhatsAppPage(win: FakePageWindow, config: FakePageConfig)
   };
 
   // -------------------------------------------------------------------------------- send
+  /**
+   * Each sent message's server answer, by id. A phone's receipt (ack 2+) is never applied before
+   * it: on a slow machine the test's ack command can otherwise overtake the server's ack 1.
+   */
+  const serverAnswered = new Map<string, Promise<unknown>>();
+
   function addAndSendMsgToChat(
     chat: ChatModel,
     message: Attrs,
@@ -796,6 +802,10 @@ export function runFakeWhatsAppPage(win: FakePageWindow, config: FakePageConfig)
       if (response.ack !== null) setAck(msg.id._serialized, response.ack);
       return { messageSendResult: 'OK' };
     });
+    serverAnswered.set(
+      msg.id._serialized,
+      result.catch(() => undefined),
+    );
     return [Promise.resolve(msg), result];
   }
 
@@ -1031,6 +1041,7 @@ export function runFakeWhatsAppPage(win: FakePageWindow, config: FakePageConfig)
       if (['receive', 'ack', 'edit', 'revoke', 'react'].includes(type)) {
         await messagesHeard;
       }
+      if (envelope.command.type === 'ack') await serverAnswered.get(envelope.command.id);
       const value = run(envelope.command);
       result =
         value === undefined

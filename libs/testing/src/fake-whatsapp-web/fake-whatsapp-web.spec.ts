@@ -210,6 +210,28 @@ describeWithChromium('FakeWhatsAppWeb driven by the real whatsapp-web.js', () =>
       expect(reaction.msgId._serialized).toBe(sent.id._serialized);
     });
 
+    it("applies a phone's receipt only after the server's answer it follows, however late", async () => {
+      const acks: Array<[string, number]> = [];
+      const onAck = (message: Message, ack: number): void => {
+        acks.push([message.id._serialized, ack]);
+      };
+      client.on('message_ack', onAck);
+      const release = fake.holdServerAnswers();
+      const sent = await client.sendMessage(PEER, 'sent on a slow network');
+      await fake.waitForSentMessage((m) => m.id === sent.id._serialized);
+      const receipt = fake.ackMessage(ME, sent.id._serialized, 2);
+      // A round trip through the page, so the receipt has reached it while the answer is held.
+      await client.getState();
+      release();
+      await receipt;
+      const ofSent = (): number[] =>
+        acks.filter(([id]) => id === sent.id._serialized).map(([, ack]) => ack);
+      await waitFor(() => ofSent().length >= 2, 'the server ack and the receipt');
+      client.off('message_ack', onAck);
+      expect(ofSent()).toEqual([1, 2]);
+      expect(fake.pageErrors()).toEqual([]);
+    });
+
     it('sends a reply that quotes the inbound message', async () => {
       const inbound = await client.getMessageById(inboundId);
       const reply = await inbound.reply('a reply');

@@ -170,6 +170,8 @@ export class FakeWhatsAppWeb {
   readonly mode: 'strict' | 'lenient';
 
   private readonly serverAck: FakeMessageAck | null;
+  /** While set, the server's answer to a sent message waits for it (see holdServerAnswers). */
+  private serverAnswersHeld: Promise<void> | null = null;
   private readonly commandTimeoutMs: number;
   private readonly sessions = new Map<string, PageSession>();
   /** Accounts linked server-side, by wid: what a stored page session may restore. */
@@ -394,6 +396,19 @@ export class FakeWhatsAppWeb {
       groupSubject: null,
     };
     return this.valueOf(await this.command(session, { type: 'receive', message: spec }));
+  }
+
+  /**
+   * Holds the server's answer (its ack) to every message sent until the returned release is
+   * called, like a slow network between WhatsApp Web and WhatsApp's servers.
+   */
+  holdServerAnswers(): () => void {
+    let release!: () => void;
+    this.serverAnswersHeld = new Promise<void>((resolve) => (release = resolve));
+    return () => {
+      this.serverAnswersHeld = null;
+      release();
+    };
   }
 
   /** Moves an outgoing message's ack forward (1 server, 2 device, 3 read, 4 played). */
@@ -645,7 +660,9 @@ export class FakeWhatsAppWeb {
     if (req.method === 'POST' && url.pathname.startsWith('/api/')) {
       const body = JSON.parse((await readBody(req)) || '{}') as { sid?: string | null };
       const session = body.sid ? this.sessions.get(body.sid) : undefined;
-      sendJson(res, this.route(url.pathname, body, session));
+      const answer = this.route(url.pathname, body, session);
+      if (url.pathname === '/api/sent' && this.serverAnswersHeld) await this.serverAnswersHeld;
+      sendJson(res, answer);
       return;
     }
     res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
