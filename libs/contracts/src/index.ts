@@ -6,6 +6,7 @@ export * from './engine-link';
 export * from './errors';
 export * from './inbox-api';
 export * from './messages';
+export * from './outbound';
 export * from './realtime';
 export * from './roles';
 export * from './session-status';

@@ -1,4 +1,5 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { TransactionRunner } from './transaction-runner';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { SecretBox } from '@switchboard/contracts/node';
 import { buildMigrations } from '@switchboard/migrations';
@@ -67,8 +68,8 @@ export class DatabaseModule {
           },
         }),
       ],
-      providers: [{ provide: SecretBox, useValue: secretBox }],
-      exports: [SecretBox],
+      providers: [{ provide: SecretBox, useValue: secretBox }, TransactionRunner],
+      exports: [SecretBox, TransactionRunner],
     };
   }
 }

@@ -28,6 +28,7 @@ const MIGRATION_NAMES = [
   'CreateEngineEvents1764000900000',
   'AddInboxColumns1764001100000',
   'IndexChatsForInbox1764001200000',
+  'AddChatIdempotencyKey1764001400000',
 ];
 
 const TABLES = [
@@ -78,6 +79,7 @@ const INDEXES: Record<string, string[]> = {
   chats: [
     'chats_workspace_id_whatsapp_session_id_created_at_index (workspace_id, whatsapp_session_id, created_at)',
     'chats_whatsapp_session_id_wam_id_unique UNIQUE (whatsapp_session_id, wam_id)',
+    'chats_workspace_id_idempotency_key_unique UNIQUE (workspace_id, idempotency_key)',
   ],
   campaign_logs: [
     'campaign_logs_campaign_id_whatsapp_session_id_index (campaign_id, whatsapp_session_id)',

@@ -11,6 +11,11 @@ import {
   type EngineHealth,
   type EngineRouteName,
   type EngineSessionView,
+  type MarkReadRequest,
+  type MarkReadResult,
+  type SendMediaRequest,
+  type SendResult,
+  type SendTextRequest,
   type StartSessionRequest,
 } from '@switchboard/contracts';
 import { signRequest } from '@switchboard/contracts/node';
@@ -155,6 +160,19 @@ export class EngineCommandsClient {
 
   sessionStatus(sessionId: string): Promise<EngineSessionView> {
     return this.command('sessionStatus', sessionId);
+  }
+
+  /** The same idempotency key never sends twice on a session: a repeat answers the first result. */
+  sendText(sessionId: string, request: SendTextRequest): Promise<SendResult> {
+    return this.command('sendText', sessionId, request);
+  }
+
+  sendMedia(sessionId: string, request: SendMediaRequest): Promise<SendResult> {
+    return this.command('sendMedia', sessionId, request);
+  }
+
+  markRead(sessionId: string, request: MarkReadRequest): Promise<MarkReadResult> {
+    return this.command('markRead', sessionId, request);
   }
 
   private async command<T>(name: EngineRouteName, sessionId: string, body?: unknown): Promise<T> {

@@ -21,6 +21,10 @@ export class Chat {
   @Column({ name: 'wam_id', type: 'varchar', nullable: true })
   wamId!: string | null;
 
+  /** The key the client gave an outbound message; unique per workspace. */
+  @Column({ name: 'idempotency_key', type: 'varchar', nullable: true })
+  idempotencyKey!: string | null;
+
   @Column({ name: 'contact_id', type: 'bigint' })
   contactId!: number;
 
