@@ -11,6 +11,7 @@ import { InboxModule } from './inbox/inbox.module';
 import { MessagingModule } from './messaging/messaging.module';
 import { PlatformModule } from './platform/platform.module';
 import { RealtimeModule } from './realtime/realtime.module';
+import { SendingModule } from './sending/sending.module';
 import { SessionsModule } from './sessions/sessions.module';
 import { WorkspacesModule } from './workspaces/workspaces.module';
 
@@ -31,6 +32,7 @@ export class AppModule {
         EngineLinkModule,
         SessionsModule,
         MessagingModule,
+        SendingModule,
         HealthModule,
       ],
     };

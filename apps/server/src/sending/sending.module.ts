@@ -1,0 +1,21 @@
+import { Module } from '@nestjs/common';
+import { RealtimeModule } from '../realtime/realtime.module';
+import { WhatsAppModule } from '../whatsapp/whatsapp.module';
+import { WorkspacesModule } from '../workspaces/workspaces.module';
+import { NumberHealthService } from './number-health.service';
+import { OutboundMessagesService } from './outbound-messages.service';
+import { RepliesController } from './replies.controller';
+import { SendMessageProcessor } from './send-message.processor';
+import { SenderSelector } from './sender-selector';
+
+/**
+ * Messages out: replies written `pending` with an idempotency key, the send job, the selector
+ * that picks the number (with failover), and the numbers' health scores.
+ */
+@Module({
+  imports: [RealtimeModule, WhatsAppModule, WorkspacesModule],
+  controllers: [RepliesController],
+  providers: [OutboundMessagesService, SendMessageProcessor, SenderSelector, NumberHealthService],
+  exports: [OutboundMessagesService, NumberHealthService],
+})
+export class SendingModule {}
