@@ -1,3 +1,4 @@
+/// <reference types="vitest/config" />
 import { fileURLToPath, URL } from 'node:url';
 import vue from '@vitejs/plugin-vue';
 import { defineConfig, type ProxyOptions } from 'vite';
@@ -26,4 +27,10 @@ export default defineConfig({
   server: { proxy },
   preview: { proxy },
   build: { outDir: 'dist', emptyOutDir: true },
+  // Unit specs sit beside the code (`*.spec.ts`) and run in a simulated DOM (`npm test`).
+  test: {
+    environment: 'happy-dom',
+    include: ['src/**/*.spec.ts'],
+    mockReset: true,
+  },
 });

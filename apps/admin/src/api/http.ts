@@ -17,6 +17,8 @@ export class ApiError extends Error {
     readonly fields: Readonly<Record<string, string[]>> = {},
     /** Seconds from a `Retry-After` header, when the server sent one. */
     readonly retryAfterSeconds: number | null = null,
+    /** The error body's `details` (e.g. `reason`, `session_uuid`), fields included. */
+    readonly details: Readonly<Record<string, unknown>> = {},
   ) {
     super(message);
   }
@@ -98,6 +100,7 @@ function errorFrom(response: Response, payload: unknown): ApiError {
       payload.error.message,
       fieldsOf(payload),
       retryAfter,
+      payload.error.details ?? {},
     );
   }
   // No error body: a proxy or gateway answered, not the API.

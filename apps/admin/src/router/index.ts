@@ -8,6 +8,7 @@ import LoginPage from '@/views/LoginPage.vue';
 import MembersPage from '@/views/MembersPage.vue';
 import NotFoundPage from '@/views/NotFoundPage.vue';
 import OverviewPage from '@/views/OverviewPage.vue';
+import WhatsappNumbersPage from '@/views/WhatsappNumbersPage.vue';
 import { canOpen, safeRedirect } from './access';
 
 declare module 'vue-router' {
@@ -45,6 +46,12 @@ const routes: RouteRecordRaw[] = [
         name: 'members',
         component: MembersPage,
         meta: { titleKey: 'nav.members', nav: true, minRole: 'agent' },
+      },
+      {
+        path: 'settings/whatsapp',
+        name: 'whatsapp-numbers',
+        component: WhatsappNumbersPage,
+        meta: { titleKey: 'nav.whatsapp', nav: true, minRole: 'agent' },
       },
       {
         path: ':pathMatch(.*)*',
