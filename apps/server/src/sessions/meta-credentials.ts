@@ -1,6 +1,6 @@
 import type { MetaCredentialsInput } from '@switchboard/contracts';
 import type { SecretBox } from '@switchboard/contracts/node';
-import type { MetaPhoneNumberInfo } from './meta-credentials.checker';
+import type { MetaPhoneNumberInfo } from '../whatsapp/meta-cloud/meta-credentials.checker';
 
 /**
  * What is sealed into `whatsapp_sessions.session_data` for a Meta number (the keys Blazz's

@@ -16,7 +16,7 @@ import {
   MaxLength,
   ValidateNested,
 } from 'class-validator';
-import { GRAPH_VERSION_PATTERN } from './meta-credentials.checker';
+import { GRAPH_VERSION_PATTERN } from '../whatsapp/meta-cloud/meta-graph.client';
 
 const GRAPH_ID = /^\d{1,32}$/;
 

@@ -2,11 +2,12 @@ import { Module } from '@nestjs/common';
 import { EngineLinkModule } from '../engine-link/engine-link.module';
 import { RealtimeModule } from '../realtime/realtime.module';
 import { WorkspacesModule } from '../workspaces/workspaces.module';
+import { MetaCredentialsChecker } from '../whatsapp/meta-cloud/meta-credentials.checker';
 import {
   META_GRAPH_OPTIONS,
-  MetaCredentialsChecker,
+  MetaGraphClient,
   metaGraphOptionsFromEnv,
-} from './meta-credentials.checker';
+} from '../whatsapp/meta-cloud/meta-graph.client';
 import { SessionEventsHandler } from './session-events.handler';
 import { SessionsController } from './sessions.controller';
 import { SessionsService } from './sessions.service';
@@ -22,6 +23,7 @@ import { SessionsService } from './sessions.service';
     SessionEventsHandler,
     SessionsService,
     MetaCredentialsChecker,
+    MetaGraphClient,
     { provide: META_GRAPH_OPTIONS, useFactory: () => metaGraphOptionsFromEnv(process.env) },
   ],
 })

@@ -19,7 +19,10 @@ import { SerialQueue } from '../common/serial-queue';
 import { EngineCommandError, EngineCommandsClient } from '../engine-link/engine-commands.client';
 import { BroadcasterService } from '../realtime/broadcaster.service';
 import { openMetaCredentials, sealMetaCredentials } from './meta-credentials';
-import { MetaCredentialsChecker, type MetaPhoneNumberInfo } from './meta-credentials.checker';
+import {
+  MetaCredentialsChecker,
+  type MetaPhoneNumberInfo,
+} from '../whatsapp/meta-cloud/meta-credentials.checker';
 import { limitsWith, planLimitReached } from './plan-limits';
 import { toDetailView, toView } from './session-views';
 import type { CreateSessionDto } from './sessions.dto';

@@ -8,7 +8,6 @@ import {
 } from '@switchboard/contracts';
 import { SecretBox } from '@switchboard/contracts/node';
 import { openMetaCredentials } from '../../sessions/meta-credentials';
-import { GRAPH_VERSION_PATTERN } from '../../sessions/meta-credentials.checker';
 import type { WhatsappSession } from '../../sessions/whatsapp-session.entity';
 import type {
   NumberProbe,
@@ -19,7 +18,13 @@ import type {
 } from '../whatsapp-adapter.port';
 import { WhatsAppException } from '../whatsapp.exception';
 import { mapMetaError, metaWords, type MetaOperation } from './meta-errors.mapper';
-import { MetaGraphClient, MetaGraphError, isRecord, type GraphRequest } from './meta-graph.client';
+import {
+  GRAPH_VERSION_PATTERN,
+  MetaGraphClient,
+  MetaGraphError,
+  isRecord,
+  type GraphRequest,
+} from './meta-graph.client';
 
 /** What a Graph call needs of a Meta number, from its sealed credentials. */
 interface MetaAccount {

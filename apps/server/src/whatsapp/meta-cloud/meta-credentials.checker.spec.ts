@@ -1,7 +1,13 @@
 import { SessionErrorReason } from '@switchboard/contracts';
 import { FakeMetaGraphApi, freeLoopbackPort } from '@switchboard/testing';
-import type { AppException } from '../common/app.exception';
-import { MetaCredentialsChecker, metaGraphOptionsFromEnv } from './meta-credentials.checker';
+import type { AppException } from '../../common/app.exception';
+import { MetaCredentialsChecker } from './meta-credentials.checker';
+import { MetaGraphClient } from './meta-graph.client';
+
+const checkerFor = (baseUrl: string) =>
+  new MetaCredentialsChecker(
+    new MetaGraphClient({ baseUrl, defaultVersion: 'v21.0', timeoutMs: 10_000 }),
+  );
 
 const PHONE = {
   phoneNumberId: '106540352242922',
@@ -12,14 +18,17 @@ const PHONE = {
   qualityRating: 'YELLOW' as const,
 };
 
+const EXPIRING = { ...PHONE, phoneNumberId: '206540352242922', accessToken: 'EAAG-expiring' };
+
 describe('MetaCredentialsChecker', () => {
   const meta = new FakeMetaGraphApi();
   let sut: MetaCredentialsChecker;
 
   beforeAll(async () => {
     meta.addPhoneNumber(PHONE);
+    meta.addPhoneNumber(EXPIRING);
     await meta.start();
-    sut = new MetaCredentialsChecker(metaGraphOptionsFromEnv({ META_GRAPH_URL: meta.origin }));
+    sut = checkerFor(meta.origin);
   });
   afterAll(() => meta.stop());
 
@@ -55,27 +64,29 @@ describe('MetaCredentialsChecker', () => {
     });
   });
 
+  it('refuses an expired token with its subcode, and reads the version it was given', async () => {
+    meta.expireAccessToken(EXPIRING.phoneNumberId);
+
+    const error = (await sut
+      .check({
+        access_token: EXPIRING.accessToken,
+        phone_number_id: EXPIRING.phoneNumberId,
+        waba_id: EXPIRING.wabaId,
+        api_version: 'v21.0',
+      })
+      .catch((e: unknown) => e)) as AppException;
+
+    expect(error.getStatus()).toBe(422);
+    expect(error.message).toMatch(/^Meta refused these credentials: .*Session has expired/);
+    expect(error.details).toMatchObject({ meta_code: 190, meta_subcode: 463 });
+  });
+
   it('answers 503 when Graph cannot be reached', async () => {
-    const offline = new MetaCredentialsChecker(
-      metaGraphOptionsFromEnv({ META_GRAPH_URL: `http://127.0.0.1:${await freeLoopbackPort()}` }),
-    );
+    const offline = checkerFor(`http://127.0.0.1:${await freeLoopbackPort()}`);
     const error = (await offline
       .check({ ...credentials, waba_id: PHONE.wabaId })
       .catch((e: unknown) => e)) as AppException;
     expect(error.getStatus()).toBe(503);
     expect(error.details).toEqual({ reason: SessionErrorReason.META_UNAVAILABLE });
-  });
-
-  it('validates its settings, naming the variable', () => {
-    expect(metaGraphOptionsFromEnv({})).toMatchObject({
-      baseUrl: 'https://graph.facebook.com',
-      defaultVersion: 'v21.0',
-    });
-    expect(() => metaGraphOptionsFromEnv({ META_GRAPH_URL: 'ftp://graph' })).toThrow(
-      /META_GRAPH_URL/,
-    );
-    expect(() => metaGraphOptionsFromEnv({ META_GRAPH_VERSION: '21' })).toThrow(
-      /META_GRAPH_VERSION/,
-    );
   });
 });
