@@ -117,6 +117,12 @@ describe('WhatsappNumbersPage', () => {
     await flushPromises();
     expect(page.find('[data-testid="confirm-dialog"]').exists()).toBe(false);
     expect(page.findAll('[data-testid="number-row"]')).toHaveLength(0);
+    expect(page.get('[data-testid="numbers-notice"]').text()).toContain('The number was deleted.');
+
+    // A notice on screen follows a change of language.
+    setLocale('id');
+    await flushPromises();
+    expect(page.get('[data-testid="numbers-notice"]').text()).toContain('Nomor telah dihapus.');
   });
 
   it('shows the server’s message when an action fails', async () => {
