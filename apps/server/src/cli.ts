@@ -11,6 +11,8 @@ import { buildDataSourceOptions, MIGRATIONS_TABLE } from './database/data-source
 import { ENTITIES, secretBoxFrom } from './database/database.module';
 import { ensureSqliteFolder } from './database/database-url';
 import { revertAllMigrations, runPendingMigrations } from './database/migration-runner';
+import { formatHealthReport } from './sending/number-health.report';
+import { NumberHealthService } from './sending/number-health.service';
 import { User } from './users/user.entity';
 
 const USAGE = `Usage: npm run cli -- <command>
@@ -19,6 +21,8 @@ const USAGE = `Usage: npm run cli -- <command>
   migrate:status                            list applied and pending migrations
   admin:create --email E [--password P] [--name N]
                                             create a platform admin, or promote and reset an existing user
+  numbers:health [--workspace ID] [--json]  recompute and print every number's health and provider
+                                            (the server also does this every minute)
 `;
 
 type Args = Record<string, string | true>;
@@ -61,6 +65,18 @@ async function main(argv: string[]): Promise<number> {
       }
       case 'admin:create':
         return await createAdmin(dataSource, args);
+      case 'numbers:health': {
+        const workspace = typeof args.workspace === 'string' ? Number(args.workspace) : undefined;
+        if (workspace !== undefined && !Number.isInteger(workspace)) {
+          process.stderr.write('--workspace needs a workspace id\n');
+          return 2;
+        }
+        const views = await new NumberHealthService(dataSource).refresh(workspace);
+        process.stdout.write(
+          args.json ? `${JSON.stringify(views, null, 2)}\n` : formatHealthReport(views),
+        );
+        return 0;
+      }
       default:
         process.stderr.write(`unknown command "${command}"\n${USAGE}`);
         return 2;

@@ -118,17 +118,22 @@ export class OutboundMessagesService implements OnModuleInit {
     return { view, created: true };
   }
 
+  async show(
+    workspaceId: number,
+    contactUuid: string,
+    messageUuid: string,
+  ): Promise<OutboundMessageView> {
+    const { chat } = await this.findMessage(workspaceId, contactUuid, messageUuid);
+    return this.view(chat);
+  }
+
   /** Sends a failed message again, through the same selection as the first time. */
   async retry(
     workspaceId: number,
     contactUuid: string,
     messageUuid: string,
   ): Promise<OutboundMessageView> {
-    const contact = await this.findContact(workspaceId, contactUuid);
-    const chat = await this.dataSource.getRepository(Chat).findOne({
-      where: { workspaceId, contactId: contact.id, uuid: messageUuid, deletedAt: IsNull() },
-    });
-    if (!chat) throw AppException.notFound('Message');
+    const { chat, contact } = await this.findMessage(workspaceId, contactUuid, messageUuid);
     const metadata = parseMetadata(chat.metadata);
     const send = storedSend(metadata);
     if (chat.type !== 'outbound' || !send) {
@@ -342,6 +347,19 @@ export class OutboundMessagesService implements OnModuleInit {
       },
       { exceptSocketId },
     );
+  }
+
+  private async findMessage(
+    workspaceId: number,
+    contactUuid: string,
+    messageUuid: string,
+  ): Promise<{ chat: Chat; contact: Contact }> {
+    const contact = await this.findContact(workspaceId, contactUuid);
+    const chat = await this.dataSource.getRepository(Chat).findOne({
+      where: { workspaceId, contactId: contact.id, uuid: messageUuid, deletedAt: IsNull() },
+    });
+    if (!chat) throw AppException.notFound('Message');
+    return { chat, contact };
   }
 
   private async findContact(workspaceId: number, uuid: string): Promise<Contact> {

@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { OutboundMessageView } from '@switchboard/contracts';
 import type { Response } from 'express';
@@ -41,6 +41,16 @@ export class RepliesController {
     );
     response.status(created ? 202 : 200);
     return view;
+  }
+
+  /** One message with how its delivery went: every number tried, and why one failed. */
+  @Get(':uuid/messages/:messageUuid')
+  show(
+    @CurrentWorkspace() ws: WorkspaceContext,
+    @Param('uuid', uuidOf('Contact')) uuid: string,
+    @Param('messageUuid', uuidOf('Message')) message: string,
+  ): Promise<OutboundMessageView> {
+    return this.outbound.show(ws.workspaceId, uuid, message);
   }
 
   @Post(':uuid/messages/:messageUuid/retry')

@@ -111,7 +111,8 @@ export class SendMessageProcessor implements OnModuleInit {
       }
       try {
         const result = await this.adapters[session.providerType].send(session, {
-          idempotencyKey: chat.uuid,
+          // A user's retry is a new send: the engine remembers a failed key as failed.
+          idempotencyKey: send.retries ? `${chat.uuid}-r${send.retries}` : chat.uuid,
           to,
           content: send.content,
           quotedProviderMessageId: intended ? send.quoted_provider_message_id : null,

@@ -6,7 +6,7 @@ import {
   type OutboundContent,
   type ProviderCapability,
 } from '@switchboard/contracts';
-import { DataSource, IsNull } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { dbDate } from '../database/db-date';
 import { Chat } from '../messaging/chat.entity';
 import { WhatsappSession } from '../sessions/whatsapp-session.entity';
@@ -47,9 +47,14 @@ export class SenderSelector {
   ) {}
 
   async candidates(request: SelectionRequest, now = new Date()): Promise<Candidate[]> {
-    const numbers = await this.dataSource.getRepository(WhatsappSession).find({
-      where: { workspaceId: request.workspaceId, isActive: true, deletedAt: IsNull() },
-    });
+    // With their sealed credentials: the Meta adapter opens them to send.
+    const numbers = await this.dataSource
+      .getRepository(WhatsappSession)
+      .createQueryBuilder('number')
+      .addSelect('number.sessionData')
+      .where('number.workspaceId = :workspaceId', { workspaceId: request.workspaceId })
+      .andWhere('number.isActive = :active', { active: true })
+      .getMany();
     const intended = numbers.find((n) => Number(n.id) === Number(request.intendedSessionId));
     const others = request.allowFailover
       ? numbers
