@@ -217,7 +217,7 @@ describe('MetaCloudAdapter', () => {
       expect(stored).toMatchObject({ mimeType: 'application/pdf', filename: 'invoice-42.pdf' });
     });
 
-    it('uploads media given without a filename', async () => {
+    it('uploads media given as a data URL without a filename', async () => {
       await customerWrites();
       const png = Buffer.from('\x89PNG\r\n\x1a\n a picture', 'latin1');
 
@@ -225,7 +225,11 @@ describe('MetaCloudAdapter', () => {
         metaNumber(),
         command({
           type: 'media',
-          media: { kind: 'image', base64: png.toString('base64'), mimetype: 'image/png' },
+          media: {
+            kind: 'image',
+            base64: `data:image/png;base64,${png.toString('base64')}`,
+            mimetype: 'image/png',
+          },
         }),
       );
 

@@ -38,8 +38,8 @@ const CAPTIONLESS = new Set(['audio', 'sticker']);
 
 /**
  * The WhatsApp Cloud API behind the provider port: one Graph call per send (two when media is
- * uploaded first). Meta has no idempotency key, so a resend after a lost answer sends twice; the
- * send job's deterministic job id is what keeps a message from being sent twice.
+ * uploaded first). Meta takes no idempotency key: the same send tried again after a lost answer
+ * reaches the customer twice, so `idempotencyKey` is not passed on.
  */
 @Injectable()
 export class MetaCloudAdapter implements WhatsAppAdapter {
@@ -150,7 +150,7 @@ export class MetaCloudAdapter implements WhatsAppAdapter {
     }
     const object: Record<string, unknown> = {};
     if (media.url) object.link = media.url;
-    else if (media.base64) object.id = await this.upload(account, media);
+    else if (media.base64) object.id = await this.upload(account, media, media.base64);
     else throw mediaRejected('Media needs a url or base64 content');
     if (media.caption) object.caption = media.caption;
     if (media.kind === 'document' && media.filename) object.filename = media.filename;
@@ -158,9 +158,13 @@ export class MetaCloudAdapter implements WhatsAppAdapter {
   }
 
   /** `POST /{phone-number-id}/media` (multipart): the media id to send it by. */
-  private async upload(account: MetaAccount, media: OutboundMedia): Promise<string> {
+  private async upload(
+    account: MetaAccount,
+    media: OutboundMedia,
+    base64: string,
+  ): Promise<string> {
     if (!media.mimetype) throw mediaRejected('Media sent as base64 needs its mimetype');
-    const data = Buffer.from(media.base64!.replace(/^data:[^,]*;base64,/, ''), 'base64');
+    const data = Buffer.from(base64.replace(/^data:[^,]*;base64,/, ''), 'base64');
     if (data.length === 0) throw mediaRejected('The base64 media content is empty');
     const form = new FormData();
     form.append('messaging_product', 'whatsapp');
