@@ -400,6 +400,16 @@ describe('sending: replies from the number the customer wrote to', () => {
         type: 'text',
       });
       expect(graph!.payload).toMatchObject({ text: { body: 'Your order ships today.' } });
+      // Meta's status webhooks for the reply move it forward.
+      for (const status of ['delivered', 'read'] as const) {
+        const delivery = await w.meta.emitStatus({
+          phoneNumberId: META_A.phoneNumberId,
+          messageId: sent.provider_message_id!,
+          status,
+        });
+        expect(delivery.status).toBe(200);
+      }
+      expect((await settled(contact, sent.uuid)).status).toBe('read');
 
       const template = await reply(contact, {
         type: 'template',
