@@ -35,11 +35,11 @@ export interface SessionsWorld {
 export async function startSessionsWorld(): Promise<SessionsWorld> {
   const meta = new FakeMetaGraphApi();
   await meta.start();
-  const previousGraphUrl = process.env.META_GRAPH_URL;
-  process.env.META_GRAPH_URL = meta.origin;
   const enginePort = await freeLoopbackPort();
-  const t = await startTestApp({ ENGINE_URL: `http://127.0.0.1:${enginePort}` });
-  restoreEnv('META_GRAPH_URL', previousGraphUrl);
+  const t = await startTestApp({
+    ENGINE_URL: `http://127.0.0.1:${enginePort}`,
+    META_GRAPH_URL: meta.origin,
+  });
   const serverUrl = await listenOnLoopback(t.app);
   const dataDir = mkdtempSync(join(tmpdir(), 'sb-sessions-engine-'));
   const clients = new FakeWhatsAppClientFactory();
@@ -73,11 +73,6 @@ export async function startSessionsWorld(): Promise<SessionsWorld> {
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
-}
-
-function restoreEnv(name: string, value: string | undefined): void {
-  if (value === undefined) delete process.env[name];
-  else process.env[name] = value;
 }
 
 export function bearer(token: string, workspaceId?: number): Record<string, string> {

@@ -25,6 +25,21 @@ describe('loadConfig', () => {
     expect(config.redisUrl).toBe('redis://cache:6379');
   });
 
+  it("points at Meta's Graph API unless told otherwise, and checks the version", () => {
+    expect(load({}).metaGraph).toEqual({
+      baseUrl: 'https://graph.facebook.com',
+      defaultVersion: 'v21.0',
+      timeoutMs: 10_000,
+    });
+    expect(
+      load({ META_GRAPH_URL: 'http://127.0.0.1:4010/', META_GRAPH_VERSION: 'v23.0' }).metaGraph,
+    ).toMatchObject({ baseUrl: 'http://127.0.0.1:4010', defaultVersion: 'v23.0' });
+    expect(() => load({ META_GRAPH_URL: 'ftp://graph' })).toThrow(/META_GRAPH_URL/);
+    expect(() => load({ META_GRAPH_VERSION: '21' })).toThrow(
+      /META_GRAPH_VERSION must look like v21.0/,
+    );
+  });
+
   it('stops with one error that names every bad variable', () => {
     let caught: unknown;
     try {

@@ -1,5 +1,9 @@
 import { parseEncryptionKey } from '@switchboard/contracts/node';
 import { DatabaseUrlError, parseDatabaseUrl, type DatabaseTarget } from '../database/database-url';
+import {
+  GRAPH_VERSION_PATTERN,
+  type MetaGraphOptions,
+} from '../whatsapp/meta-cloud/meta-graph.client';
 
 /** Every setting of the server, built and validated once at boot. */
 export interface AppConfig {
@@ -28,6 +32,8 @@ export interface AppConfig {
   adminEmail: string;
   adminPassword: string | null;
   adminDistDir: string;
+  /** Meta's Graph API: `META_GRAPH_URL` (a stand-in in tests), `META_GRAPH_VERSION`. */
+  metaGraph: MetaGraphOptions;
 }
 
 export class ConfigError extends Error {
@@ -106,6 +112,17 @@ export function loadConfig(env: Env, defaults: { adminDistDir: string }): AppCon
     adminEmail: read.email('ADMIN_EMAIL', 'admin@switchboard.local'),
     adminPassword: env.ADMIN_PASSWORD ? env.ADMIN_PASSWORD : null,
     adminDistDir: read.string('ADMIN_DIST_DIR', defaults.adminDistDir),
+    metaGraph: {
+      baseUrl:
+        read.optionalUrl('META_GRAPH_URL', ['http:', 'https:']) ?? 'https://graph.facebook.com',
+      defaultVersion: read.matching(
+        'META_GRAPH_VERSION',
+        GRAPH_VERSION_PATTERN,
+        'v21.0',
+        'must look like v21.0',
+      ),
+      timeoutMs: read.integer('META_GRAPH_TIMEOUT_MS', 10_000, 1_000, 120_000),
+    },
   };
   if (config.adminPassword !== null && config.adminPassword.length < 8) {
     problems.push('ADMIN_PASSWORD must be at least 8 characters');
@@ -160,6 +177,14 @@ class EnvReader {
       return fallback;
     }
     return value as T;
+  }
+
+  matching(name: string, pattern: RegExp, fallback: string, rule: string): string {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    if (pattern.test(value)) return value;
+    this.problems.push(`${name} ${rule} (got "${value}")`);
+    return fallback;
   }
 
   optionalUrl(name: string, protocols: string[]): string | null {

@@ -1,13 +1,8 @@
 import { Module } from '@nestjs/common';
 import { EngineLinkModule } from '../engine-link/engine-link.module';
 import { RealtimeModule } from '../realtime/realtime.module';
+import { WhatsAppModule } from '../whatsapp/whatsapp.module';
 import { WorkspacesModule } from '../workspaces/workspaces.module';
-import { MetaCredentialsChecker } from '../whatsapp/meta-cloud/meta-credentials.checker';
-import {
-  META_GRAPH_OPTIONS,
-  MetaGraphClient,
-  metaGraphOptionsFromEnv,
-} from '../whatsapp/meta-cloud/meta-graph.client';
 import { SessionEventsHandler } from './session-events.handler';
 import { SessionsController } from './sessions.controller';
 import { SessionsService } from './sessions.service';
@@ -17,14 +12,8 @@ import { SessionsService } from './sessions.service';
  * engine) and their rows, kept current from the engines' session events.
  */
 @Module({
-  imports: [EngineLinkModule, RealtimeModule, WorkspacesModule],
+  imports: [EngineLinkModule, RealtimeModule, WhatsAppModule, WorkspacesModule],
   controllers: [SessionsController],
-  providers: [
-    SessionEventsHandler,
-    SessionsService,
-    MetaCredentialsChecker,
-    MetaGraphClient,
-    { provide: META_GRAPH_OPTIONS, useFactory: () => metaGraphOptionsFromEnv(process.env) },
-  ],
+  providers: [SessionEventsHandler, SessionsService],
 })
 export class SessionsModule {}

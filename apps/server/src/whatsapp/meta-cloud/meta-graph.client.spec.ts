@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { MetaGraphClient, MetaGraphError, metaGraphOptionsFromEnv } from './meta-graph.client';
+import { MetaGraphClient, MetaGraphError } from './meta-graph.client';
 
 /** A Graph stand-in for what the fake Graph API never does: hang, or answer like a proxy. */
 class ScriptedGraph {
@@ -120,25 +120,5 @@ describe('MetaGraphClient', () => {
     await expect(
       sut.request({ method: 'GET', version: '../v1', path: ['x'], token: 't' }),
     ).rejects.toThrow(/must look like v21.0/);
-  });
-
-  it('reads its settings from the environment, naming a bad variable', () => {
-    expect(metaGraphOptionsFromEnv({})).toEqual({
-      baseUrl: 'https://graph.facebook.com',
-      defaultVersion: 'v21.0',
-      timeoutMs: 10_000,
-    });
-    expect(
-      metaGraphOptionsFromEnv({
-        META_GRAPH_URL: 'http://127.0.0.1:4010//',
-        META_GRAPH_VERSION: 'v23.0',
-      }),
-    ).toMatchObject({ baseUrl: 'http://127.0.0.1:4010', defaultVersion: 'v23.0' });
-    expect(() => metaGraphOptionsFromEnv({ META_GRAPH_URL: 'ftp://graph' })).toThrow(
-      /META_GRAPH_URL/,
-    );
-    expect(() => metaGraphOptionsFromEnv({ META_GRAPH_VERSION: '21' })).toThrow(
-      /META_GRAPH_VERSION/,
-    );
   });
 });

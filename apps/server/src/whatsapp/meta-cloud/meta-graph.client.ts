@@ -13,27 +13,6 @@ export const META_GRAPH_OPTIONS = Symbol('META_GRAPH_OPTIONS');
 
 export const GRAPH_VERSION_PATTERN = /^v\d{1,3}\.\d{1,2}$/;
 
-/**
- * Reads META_GRAPH_URL and META_GRAPH_VERSION once at boot; a bad value stops the server with a
- * message that names the variable.
- */
-export function metaGraphOptionsFromEnv(env: Record<string, string | undefined>): MetaGraphOptions {
-  const problems: string[] = [];
-  const baseUrl = (env.META_GRAPH_URL?.trim() || 'https://graph.facebook.com').replace(/\/+$/, '');
-  try {
-    if (!['http:', 'https:'].includes(new URL(baseUrl).protocol)) throw new Error('protocol');
-  } catch {
-    problems.push(`META_GRAPH_URL must be an http or https URL (got "${baseUrl}")`);
-  }
-  const defaultVersion = env.META_GRAPH_VERSION?.trim() || 'v21.0';
-  if (!GRAPH_VERSION_PATTERN.test(defaultVersion)) {
-    problems.push(`META_GRAPH_VERSION must look like v21.0 (got "${defaultVersion}")`);
-  }
-  if (problems.length > 0)
-    throw new Error(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
-  return { baseUrl, defaultVersion, timeoutMs: 10_000 };
-}
-
 /** One call to the Graph API, under `{baseUrl}/{version}/`. */
 export interface GraphRequest {
   method: 'GET' | 'POST' | 'DELETE';
