@@ -41,10 +41,27 @@ export interface WhatsappSessionView {
   created_at: string;
 }
 
-/** `GET /api/sessions/:uuid`: the list view plus the QR to scan while `qr_scanning`. */
+/**
+ * `GET /api/sessions/:uuid` and every command's answer: the list view plus what a page opened
+ * in the middle of a scan needs to show it (the realtime events carry the same values).
+ */
 export interface WhatsappSessionDetailView extends WhatsappSessionView {
   /** `data:image/png;base64,…` while the number waits to be linked, else null. */
   qr_code: string | null;
+  /** The code to type on the phone, while the number waits to be linked with one, else null. */
+  pairing_code: string | null;
+  /** When the engine stops waiting for the scan (or the code), while `qr_scanning`, else null. */
+  qr_window_ends_at: string | null;
+}
+
+/**
+ * `POST /api/sessions/:uuid/pairing-code`: link by typing a code on the phone instead of scanning
+ * a QR (Linked devices → Link with phone number instead). The code arrives as
+ * `pairing-code-generated`.
+ */
+export interface RequestPairingCodeRequest {
+  /** The phone number to link, international format: `+6281234567890` or `6281234567890`. */
+  phone_number: string;
 }
 
 /** `GET /api/sessions/limits`: how many numbers the workspace's plan allows. */

@@ -24,6 +24,8 @@ export function aSession(
     last_connected_at: null,
     created_at: new Date(Date.UTC(2026, 0, 1, 0, seq)).toISOString(),
     qr_code: null,
+    pairing_code: null,
+    qr_window_ends_at: null,
     ...overrides,
   };
 }

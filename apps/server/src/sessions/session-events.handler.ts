@@ -4,6 +4,7 @@ import { RealtimeEvent, workspaceChannel, type EngineEventOf } from '@switchboar
 import type { DataSource } from 'typeorm';
 import { EngineInboxService } from '../engine-link/engine-inbox.service';
 import { BroadcasterService } from '../realtime/broadcaster.service';
+import { withoutLinking } from './session-views';
 import { WhatsappSession } from './whatsapp-session.entity';
 
 /** Statuses in which the number is not running and the moment it stopped is kept. */
@@ -31,11 +32,17 @@ export class SessionEventsHandler implements OnModuleInit {
   private async onQr(event: EngineEventOf<'session.qr'>): Promise<void> {
     const session = await this.find(event.session_id);
     if (!session) return;
+    const windowEndsAt = new Date(event.data.window_ends_at);
     await this.sessions().update(
       { id: session.id },
-      { status: 'qr_scanning', qrCode: event.data.qr_data_url, engineId: event.engine_id },
+      {
+        status: 'qr_scanning',
+        qrCode: event.data.qr_data_url,
+        engineId: event.engine_id,
+        // A page opened in the middle of the scan shows the same countdown.
+        metadata: { ...session.metadata, qr_window_ends_at: windowEndsAt.toISOString() },
+      },
     );
-    const windowEndsAt = new Date(event.data.window_ends_at);
     await this.broadcaster.broadcast(
       workspaceChannel(session.workspaceId),
       RealtimeEvent.QR_CODE_GENERATED,
@@ -55,7 +62,15 @@ export class SessionEventsHandler implements OnModuleInit {
     if (!session) return;
     await this.sessions().update(
       { id: session.id },
-      { status: 'qr_scanning', engineId: event.engine_id },
+      {
+        status: 'qr_scanning',
+        engineId: event.engine_id,
+        metadata: {
+          ...session.metadata,
+          pairing_code: event.data.code,
+          qr_window_ends_at: event.data.window_ends_at,
+        },
+      },
     );
     await this.broadcaster.broadcast(
       workspaceChannel(session.workspaceId),
@@ -83,7 +98,9 @@ export class SessionEventsHandler implements OnModuleInit {
         engineId: event.engine_id,
         phoneNumber,
         disconnectReason: reason,
-        ...(status === 'qr_scanning' ? {} : { qrCode: null }),
+        ...(status === 'qr_scanning'
+          ? {}
+          : { qrCode: null, metadata: withoutLinking(session.metadata) }),
         ...(status === 'connected' ? { lastConnectedAt: at, lastActivityAt: at } : {}),
         ...(STOPPED.has(status) ? { disconnectedAt: at } : {}),
       },

@@ -18,7 +18,7 @@ import { CurrentAuth } from '../auth/auth.decorators';
 import type { AuthContext, WorkspaceContext } from '../auth/request-context';
 import { AppException } from '../common/app.exception';
 import { CurrentWorkspace, MinRole, WorkspaceScoped } from '../workspaces/workspace-context';
-import { CreateSessionDto } from './sessions.dto';
+import { CreateSessionDto, RequestPairingCodeDto } from './sessions.dto';
 import { SessionsService } from './sessions.service';
 
 const uuidPipe = new ParseUUIDPipe({
@@ -88,6 +88,18 @@ export class SessionsController {
     @Param('uuid', uuidPipe) uuid: string,
   ): Promise<WhatsappSessionDetailView> {
     return this.sessions.regenerateQr(ws.workspaceId, uuid);
+  }
+
+  /** Links by a code typed on the phone instead of a QR; the code comes as a realtime event. */
+  @Post(':uuid/pairing-code')
+  @MinRole('manager')
+  @HttpCode(202)
+  requestPairingCode(
+    @CurrentWorkspace() ws: WorkspaceContext,
+    @Param('uuid', uuidPipe) uuid: string,
+    @Body() body: RequestPairingCodeDto,
+  ): Promise<WhatsappSessionDetailView> {
+    return this.sessions.requestPairingCode(ws.workspaceId, uuid, body.phone_number);
   }
 
   @Post(':uuid/disconnect')

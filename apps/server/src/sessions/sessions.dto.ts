@@ -4,6 +4,7 @@ import {
   type CreateWhatsappSessionRequest,
   type MetaCredentialsInput,
   type ProviderType,
+  type RequestPairingCodeRequest,
 } from '@switchboard/contracts';
 import { Type } from 'class-transformer';
 import {
@@ -66,4 +67,13 @@ export class CreateSessionDto implements CreateWhatsappSessionRequest {
   @ValidateNested()
   @Type(() => MetaCredentialsDto)
   meta?: MetaCredentialsDto;
+}
+
+export class RequestPairingCodeDto implements RequestPairingCodeRequest {
+  @ApiProperty({ example: '+6281234567890' })
+  @IsString()
+  @Matches(/^\+?\d{6,15}$/, {
+    message: 'must be the phone number in international format, such as +6281234567890',
+  })
+  phone_number!: string;
 }

@@ -8,6 +8,7 @@ import {
   workspaceChannel,
   type DisconnectReason,
   type SessionStatus,
+  type StartSessionRequest,
   type WhatsappSessionDetailView,
   type WhatsappSessionLimitsView,
   type WhatsappSessionView,
@@ -24,9 +25,12 @@ import {
   type MetaPhoneNumberInfo,
 } from '../whatsapp/meta-cloud/meta-credentials.checker';
 import { limitsWith, planLimitReached } from './plan-limits';
-import { toDetailView, toView } from './session-views';
+import { toDetailView, toView, withoutLinking } from './session-views';
 import type { CreateSessionDto } from './sessions.dto';
 import { WhatsappSession } from './whatsapp-session.entity';
+
+/** `metadata.link_method` of a number last started to show a pairing code instead of a QR. */
+const PAIRING_CODE = 'pairing_code';
 
 /** Statuses of a number that is linked (or being restored): no new QR for these. */
 const LINKED: readonly SessionStatus[] = ['authenticated', 'connected', 'reconnecting'];
@@ -129,21 +133,35 @@ export class SessionsService {
   /** A fresh QR (and a fresh scan window) for a number that is not linked. */
   async regenerateQr(workspaceId: number, uuid: string): Promise<WhatsappSessionDetailView> {
     const session = await this.find(workspaceId, uuid);
-    if (session.providerType === 'meta') {
-      throw new AppException(
-        HttpStatus.UNPROCESSABLE_ENTITY,
-        ErrorCode.VALIDATION_FAILED,
-        'A Meta Cloud API number is linked with credentials and has no QR code',
-        { reason: SessionErrorReason.NOT_SUPPORTED_BY_PROVIDER, provider_type: 'meta' },
-      );
+    this.assertLinkable(session, 'a new QR code');
+    if (session.metadata?.link_method === PAIRING_CODE) {
+      // The engine's client was started to show a pairing code: only a new start shows a QR.
+      await this.relaunch(session, (sessionId) => this.startAfresh(sessionId, {}), {
+        link_method: null,
+      });
+    } else {
+      await this.relaunch(session, (sessionId) => this.engine.regenerateQr(sessionId));
     }
-    if (LINKED.includes(session.status)) {
-      throw AppException.conflict(
-        `This number is ${session.status}; disconnect it before asking for a new QR code`,
-        { reason: SessionErrorReason.INVALID_STATUS, status: session.status },
-      );
-    }
-    await this.relaunch(session, (sessionId) => this.engine.regenerateQr(sessionId));
+    return this.get(workspaceId, uuid);
+  }
+
+  /**
+   * Links by a code typed on the phone instead of a QR: the client is started again for that
+   * phone, and the engine's code arrives as `pairing-code-generated` (also in the detail view).
+   */
+  async requestPairingCode(
+    workspaceId: number,
+    uuid: string,
+    phoneNumber: string,
+  ): Promise<WhatsappSessionDetailView> {
+    const session = await this.find(workspaceId, uuid);
+    this.assertLinkable(session, 'a pairing code');
+    const digits = phoneNumber.replace(/^\+/, '');
+    await this.relaunch(
+      session,
+      (sessionId) => this.startAfresh(sessionId, { pairing_phone_number: digits }),
+      { link_method: PAIRING_CODE },
+    );
     return this.get(workspaceId, uuid);
   }
 
@@ -326,19 +344,54 @@ export class SessionsService {
     return outcome.session;
   }
 
+  /** Only a WhatsApp Web number that is not linked has a QR or a pairing code to show. */
+  private assertLinkable(session: WhatsappSession, what: string): void {
+    if (session.providerType === 'meta') {
+      throw new AppException(
+        HttpStatus.UNPROCESSABLE_ENTITY,
+        ErrorCode.VALIDATION_FAILED,
+        `A Meta Cloud API number is linked with credentials and has no use for ${what}`,
+        { reason: SessionErrorReason.NOT_SUPPORTED_BY_PROVIDER, provider_type: 'meta' },
+      );
+    }
+    if (LINKED.includes(session.status)) {
+      throw AppException.conflict(
+        `This number is ${session.status}; disconnect it before asking for ${what}`,
+        { reason: SessionErrorReason.INVALID_STATUS, status: session.status },
+      );
+    }
+  }
+
+  /** Stops the engine's client, if it runs one, and starts a new one with `request`. */
+  private async startAfresh(sessionId: string, request: StartSessionRequest): Promise<void> {
+    try {
+      await this.engine.stopSession(sessionId);
+    } catch (error) {
+      if (!(error instanceof EngineCommandError && error.sessionNotFound)) throw error;
+    }
+    await this.engine.startSession(sessionId, request);
+  }
+
   /**
    * Marks the number `initializing` before the engine is asked (its QR event may come back before
    * the answer does), then runs `command`; a session the engine no longer knows is started anew.
-   * When the engine fails, the row goes back to what it was.
+   * When the engine fails, the row goes back to what it was. `metadata` is merged into the
+   * number's metadata, whose previous scan window is forgotten.
    */
   private async relaunch(
     session: WhatsappSession,
     command: (sessionId: string) => Promise<unknown>,
+    metadata: Record<string, unknown> = {},
   ): Promise<void> {
     const previous = { status: session.status, disconnectReason: session.disconnectReason };
     await this.sessions().update(
       { id: session.id },
-      { status: 'initializing', disconnectReason: null, qrCode: null },
+      {
+        status: 'initializing',
+        disconnectReason: null,
+        qrCode: null,
+        metadata: withoutLinking(session.metadata, metadata),
+      },
     );
     await this.broadcastStatus(session, 'initializing', null, new Date());
     try {
