@@ -1,6 +1,7 @@
 import type {
   CreateWhatsappSessionRequest,
   MetaCredentialsInput,
+  RequestPairingCodeRequest,
   WhatsappSessionDetailView,
   WhatsappSessionLimitsView,
   WhatsappSessionView,
@@ -50,6 +51,18 @@ export function reconnectSession(uuid: string): Promise<WhatsappSessionDetailVie
 
 export function regenerateSessionQr(uuid: string): Promise<WhatsappSessionDetailView> {
   return command(uuid, 'regenerate-qr');
+}
+
+/** Link by a code typed on the phone instead of a QR; the code arrives as a realtime event. */
+export function requestSessionPairingCode(
+  uuid: string,
+  phoneNumber: string,
+): Promise<WhatsappSessionDetailView> {
+  const body: RequestPairingCodeRequest = { phone_number: phoneNumber };
+  return request<WhatsappSessionDetailView>(`/sessions/${encodeURIComponent(uuid)}/pairing-code`, {
+    method: 'POST',
+    body,
+  });
 }
 
 export function disconnectSession(uuid: string): Promise<WhatsappSessionDetailView> {

@@ -20,7 +20,8 @@ export interface LinkingState {
   windowEndsAt: string | null;
 }
 
-export type SessionAction = 'primary' | 'reconnect' | 'regenerate' | 'disconnect' | 'delete';
+export type SessionAction =
+  'primary' | 'reconnect' | 'regenerate' | 'pairing' | 'disconnect' | 'delete';
 
 /** Primary first, then newest, as the API lists them. */
 function byPrimaryThenNewest(a: WhatsappSessionView, b: WhatsappSessionView): number {
@@ -30,9 +31,17 @@ function byPrimaryThenNewest(a: WhatsappSessionView, b: WhatsappSessionView): nu
 
 /** Fields of the list view, so a detail view stored in the list does not carry its QR around. */
 function listView(view: WhatsappSessionDetailView | WhatsappSessionView): WhatsappSessionView {
-  const row: WhatsappSessionView & { qr_code?: string | null } = { ...view };
+  const row: WhatsappSessionView & Partial<WhatsappSessionDetailView> = { ...view };
   delete row.qr_code;
+  delete row.pairing_code;
+  delete row.qr_window_ends_at;
   return row;
+}
+
+function isDetail(
+  view: WhatsappSessionDetailView | WhatsappSessionView,
+): view is WhatsappSessionDetailView {
+  return 'qr_code' in view;
 }
 
 /**
@@ -70,8 +79,14 @@ export const useSessionsStore = defineStore('sessions', () => {
     const index = items.value.findIndex((s) => s.uuid === row.uuid);
     if (index >= 0) items.value[index] = row;
     else items.value.push(row);
-    if ('qr_code' in view && view.qr_code) {
-      linking.value[row.uuid] = { ...linkingOf(row.uuid), qrCode: view.qr_code };
+    // A page opened in the middle of a scan: the detail view has what the events would have said.
+    if (isDetail(view) && (view.qr_code || view.pairing_code)) {
+      const known = linkingOf(row.uuid);
+      linking.value[row.uuid] = {
+        qrCode: view.qr_code ?? known.qrCode,
+        pairingCode: view.pairing_code ?? known.pairingCode,
+        windowEndsAt: view.qr_window_ends_at ?? known.windowEndsAt,
+      };
     }
   }
 
@@ -175,6 +190,17 @@ export const useSessionsStore = defineStore('sessions', () => {
     await run(uuid, 'regenerate', () => sessionsApi.regenerateSessionQr(uuid));
   }
 
+  /** Link by a code typed on the phone; the code arrives as `pairing-code-generated`. */
+  async function requestPairingCode(uuid: string, phoneNumber: string): Promise<void> {
+    delete linking.value[uuid];
+    await run(uuid, 'pairing', () => sessionsApi.requestSessionPairingCode(uuid, phoneNumber));
+  }
+
+  /** A number opened in the middle of its scan: its current QR or code and window. */
+  async function fetchOne(uuid: string): Promise<void> {
+    upsert(await sessionsApi.getSession(uuid));
+  }
+
   async function remove(uuid: string): Promise<void> {
     await run(uuid, 'delete', async () => {
       await sessionsApi.deleteSession(uuid);
@@ -248,6 +274,8 @@ export const useSessionsStore = defineStore('sessions', () => {
     setPrimary,
     reconnect,
     regenerateQr,
+    requestPairingCode,
+    fetchOne,
     disconnect,
     remove,
     applyStatus,

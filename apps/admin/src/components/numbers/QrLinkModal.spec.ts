@@ -171,4 +171,69 @@ describe('QrLinkModal', () => {
     expect(api.regenerateSessionQr).not.toHaveBeenCalled();
     expect(wrapper.get('[data-testid="qr-image"]').attributes('src')).toBe('data:current');
   });
+
+  it('links with a code typed on the phone instead, keeping the phone when the server refuses', async () => {
+    const created = aSession();
+    vi.mocked(api.createWebJsSession).mockResolvedValue(created);
+    const { wrapper, store } = await mountModal();
+    store.applyQrCode(qrEvent(WS, created.uuid, 'data:qr', new Date(Date.now() + 60_000)));
+    await flushPromises();
+
+    await wrapper.get('[data-testid="pairing-open"]').trigger('click');
+    await wrapper.get('[data-testid="pairing-phone"]').setValue('+62 812-3456-7890');
+    vi.mocked(api.requestSessionPairingCode).mockRejectedValueOnce(
+      new ApiError(400, ErrorCode.VALIDATION_FAILED, 'phone_number: must be the phone number'),
+    );
+    await wrapper.get('[data-testid="pairing-form"]').trigger('submit');
+    await flushPromises();
+    expect(wrapper.get('[data-testid="pairing-form"] [role="alert"]').text()).toBe(
+      'phone_number: must be the phone number',
+    );
+    expect((wrapper.get('[data-testid="pairing-phone"]').element as HTMLInputElement).value).toBe(
+      '+62 812-3456-7890',
+    );
+
+    vi.mocked(api.requestSessionPairingCode).mockResolvedValue({
+      ...created,
+      status: 'initializing',
+    });
+    await wrapper.get('[data-testid="pairing-form"]').trigger('submit');
+    await flushPromises();
+    expect(api.requestSessionPairingCode).toHaveBeenLastCalledWith(created.uuid, '+6281234567890');
+    expect(wrapper.find('[data-testid="qr-image"]').exists()).toBe(false);
+
+    store.applyPairingCode({
+      workspace_id: WS,
+      session_uuid: created.uuid,
+      code: 'K7PQ2M9X',
+      window_ends_at: new Date(Date.now() + 45_000).toISOString(),
+      at: new Date().toISOString(),
+    });
+    await flushPromises();
+    expect(wrapper.get('[data-testid="pairing-code"]').text()).toBe('K7PQ2M9X');
+    expect(wrapper.get('[data-testid="qr-countdown"]').text()).toBe('00:45');
+    expect(wrapper.find('[data-testid="pairing-back-to-qr"]').exists()).toBe(true);
+  });
+
+  it('asks the server for the QR and window of a number opened in the middle of its scan', async () => {
+    const waiting = aSession({ status: 'qr_scanning' });
+    vi.mocked(api.listSessions).mockResolvedValue([waiting]);
+    vi.mocked(api.getSession).mockResolvedValue({
+      ...waiting,
+      qr_code: 'data:from-server',
+      qr_window_ends_at: new Date(Date.now() + 100_000).toISOString(),
+    });
+    const pinia = signedIn(WS);
+    await useSessionsStore().load(WS);
+
+    const wrapper = mount(QrLinkModal, {
+      props: { sessionUuid: waiting.uuid },
+      global: { plugins: [pinia] },
+    });
+    await flushPromises();
+
+    expect(api.regenerateSessionQr).not.toHaveBeenCalled();
+    expect(wrapper.get('[data-testid="qr-image"]').attributes('src')).toBe('data:from-server');
+    expect(wrapper.get('[data-testid="qr-countdown"]').text()).toBe('01:40');
+  });
 });
