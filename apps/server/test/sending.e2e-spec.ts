@@ -273,6 +273,23 @@ describe('sending: replies from the number the customer wrote to', () => {
     );
   });
 
+  it("sends the read receipt to the customer's chat when an agent marks the conversation read", async () => {
+    const customer = '6281311110012';
+    const contact = await customerWritesTo(second, customer);
+    const read = await http()
+      .post(`/api/conversations/${contact}/read`)
+      .set(agentA)
+      .send({})
+      .expect(200);
+    expect(read.body.marked_read).toBe(1);
+    await waitFor(
+      () => w.clients.latest(second.sessionId).seen.includes(`${customer}@c.us`),
+      'the chat marked seen on WhatsApp Web',
+      WAIT_MS,
+    );
+    expect(w.clients.latest(first.sessionId).seen).not.toContain(`${customer}@c.us`);
+  });
+
   it('sends once when the same request arrives twice, also at the same moment', async () => {
     const customer = '6281311110002';
     const contact = await customerWritesTo(second, customer);
@@ -388,6 +405,13 @@ describe('sending: replies from the number the customer wrote to', () => {
         META_A,
         customer,
         ownerA,
+      );
+
+      await http().post(`/api/conversations/${contact}/read`).set(agentA).send({}).expect(200);
+      await waitFor(
+        () => w.meta.readReceipts.some((r) => r.phoneNumberId === META_A.phoneNumberId),
+        'the read receipt at Meta',
+        WAIT_MS,
       );
 
       const res = await reply(contact, { text: 'Your order ships today.' }).expect(202);

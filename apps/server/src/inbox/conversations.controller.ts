@@ -10,6 +10,7 @@ import type {
 } from '@switchboard/contracts';
 import type { WorkspaceContext } from '../auth/request-context';
 import { AppException } from '../common/app.exception';
+import { ReadReceiptsService } from '../sending/read-receipts.service';
 import { CurrentWorkspace, WorkspaceScoped } from '../workspaces/workspace-context';
 import {
   ListConversationsQuery,
@@ -25,7 +26,10 @@ const contactUuid = new ParseUUIDPipe({ exceptionFactory: () => AppException.not
 @Controller('api/conversations')
 @WorkspaceScoped()
 export class ConversationsController {
-  constructor(private readonly conversations: ConversationsService) {}
+  constructor(
+    private readonly conversations: ConversationsService,
+    private readonly receipts: ReadReceiptsService,
+  ) {}
 
   @Get()
   list(
@@ -51,12 +55,17 @@ export class ConversationsController {
 
   @Post(':uuid/read')
   @HttpCode(200)
-  markRead(
+  async markRead(
     @CurrentWorkspace() ws: WorkspaceContext,
     @Param('uuid', contactUuid) uuid: string,
     @Body() body: MarkConversationReadDto,
   ): Promise<MarkConversationReadResult> {
-    return this.conversations.markRead(ws.workspaceId, uuid, body);
+    const result = await this.conversations.markRead(ws.workspaceId, uuid, body);
+    // The customer sees the blue ticks; the agent does not wait for WhatsApp to take them.
+    if (result.marked_read > 0) {
+      this.receipts.sendInBackground(ws.workspaceId, uuid, body.session_uuid);
+    }
+    return result;
   }
 }
 

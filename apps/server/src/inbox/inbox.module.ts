@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { SendingModule } from '../sending/sending.module';
 import { WorkspacesModule } from '../workspaces/workspaces.module';
 import { Contact } from './contact.entity';
 import { ContactsController } from './contacts.controller';
@@ -8,7 +9,7 @@ import { ContactNumbersController, ConversationsController } from './conversatio
 import { ConversationsService } from './conversations.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Contact]), WorkspacesModule],
+  imports: [TypeOrmModule.forFeature([Contact]), SendingModule, WorkspacesModule],
   controllers: [ContactsController, ConversationsController, ContactNumbersController],
   providers: [ContactsService, ConversationsService],
 })

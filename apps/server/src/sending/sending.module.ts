@@ -4,6 +4,7 @@ import { WhatsAppModule } from '../whatsapp/whatsapp.module';
 import { WorkspacesModule } from '../workspaces/workspaces.module';
 import { NumberHealthService } from './number-health.service';
 import { OutboundMessagesService } from './outbound-messages.service';
+import { ReadReceiptsService } from './read-receipts.service';
 import { RepliesController } from './replies.controller';
 import { SendMessageProcessor } from './send-message.processor';
 import { SenderSelector } from './sender-selector';
@@ -15,7 +16,13 @@ import { SenderSelector } from './sender-selector';
 @Module({
   imports: [RealtimeModule, WhatsAppModule, WorkspacesModule],
   controllers: [RepliesController],
-  providers: [OutboundMessagesService, SendMessageProcessor, SenderSelector, NumberHealthService],
-  exports: [OutboundMessagesService, NumberHealthService],
+  providers: [
+    OutboundMessagesService,
+    SendMessageProcessor,
+    SenderSelector,
+    NumberHealthService,
+    ReadReceiptsService,
+  ],
+  exports: [OutboundMessagesService, NumberHealthService, ReadReceiptsService],
 })
 export class SendingModule {}
