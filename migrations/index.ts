@@ -10,6 +10,7 @@ import { IndexContactsForListing1764000800000 } from './1764000800000-IndexConta
 import { CreateEngineEvents1764000900000 } from './1764000900000-CreateEngineEvents';
 import { AddInboxColumns1764001100000 } from './1764001100000-AddInboxColumns';
 import { IndexChatsForInbox1764001200000 } from './1764001200000-IndexChatsForInbox';
+import { IndexContactsForInbox1764001300000 } from './1764001300000-IndexContactsForInbox';
 import { AddChatIdempotencyKey1764001400000 } from './1764001400000-AddChatIdempotencyKey';
 import type { MigrationClass, MigrationContext } from './migration-context';
 
@@ -39,6 +40,7 @@ export function buildMigrations(ctx: MigrationContext): MigrationClass[] {
     CreateEngineEvents1764000900000,
     AddInboxColumns1764001100000,
     IndexChatsForInbox1764001200000,
+    IndexContactsForInbox1764001300000,
     AddChatIdempotencyKey1764001400000,
   ];
 }

@@ -230,6 +230,21 @@ describe('inbox API: conversations, threads, mark read, a contact’s numbers', 
     expect(second.next_cursor).toBeNull();
   });
 
+  it('searches from the start of a name or number: full names, national numbers, not mid-word', async () => {
+    expect(labels(await list(`search=${encodeURIComponent('budi sant')}`))).toEqual([
+      `+${BUDI}@+6281111111111`,
+      `+${BUDI}@+6282222222222`,
+    ]);
+    // Typed without the country code, with the trunk 0: the country of the workspace's numbers.
+    expect(labels(await list(`search=${encodeURIComponent('0813-0000-0002')}`))).toEqual([
+      `+${CITRA}@+6281111111111`,
+    ]);
+    expect(labels(await list('search=81300000'))).toEqual(ALL_IN_ORDER());
+    // Prefixes only: the middle of a name or of a number finds nothing.
+    expect(labels(await list('search=antoso'))).toEqual([]);
+    expect(labels(await list('search=1300000002'))).toEqual([]);
+  });
+
   it('pages with a cursor: every conversation once, no gaps, also while new messages arrive', async () => {
     const expected = ALL_IN_ORDER();
     const seen: string[] = [];

@@ -24,7 +24,7 @@ import { revertAllMigrations, runPendingMigrations } from './migration-runner';
 
 // Adopting an existing Blazz database: runs on SQLite, or on MariaDB/MySQL when TEST_DATABASE_URL is set.
 
-const MIGRATION_COUNT = 12;
+const MIGRATION_COUNT = 14;
 
 describe('adopting a Blazz database', () => {
   const box = new SecretBox(randomBytes(32));

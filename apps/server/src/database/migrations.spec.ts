@@ -28,6 +28,7 @@ const MIGRATION_NAMES = [
   'CreateEngineEvents1764000900000',
   'AddInboxColumns1764001100000',
   'IndexChatsForInbox1764001200000',
+  'IndexContactsForInbox1764001300000',
   'AddChatIdempotencyKey1764001400000',
 ];
 
@@ -59,6 +60,10 @@ const INDEXES: Record<string, string[]> = {
     'contacts_workspace_id_phone_unique UNIQUE (workspace_id, phone)',
     'contacts_workspace_id_id_index (workspace_id, id)',
     'contacts_workspace_id_whatsapp_id_unique UNIQUE (workspace_id, whatsapp_id)',
+    'contacts_workspace_id_uuid_index (workspace_id, uuid)',
+    'contacts_workspace_id_first_name_index (workspace_id, first_name)',
+    'contacts_workspace_id_last_name_index (workspace_id, last_name)',
+    'contacts_workspace_id_full_name_index (workspace_id, full_name)',
   ],
   auth_sessions: [
     'auth_sessions_token_hash_unique UNIQUE (token_hash)',

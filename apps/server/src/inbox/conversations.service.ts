@@ -16,6 +16,7 @@ import {
 } from '@switchboard/contracts';
 import type { DataSource } from 'typeorm';
 import { AppException } from '../common/app.exception';
+import { countryCallingCode } from './phone-number';
 import { Chat } from '../messaging/chat.entity';
 import type {
   ListConversationsQuery,
@@ -88,10 +89,13 @@ export class ConversationsService {
       ? [await this.findNumber(workspaceId, query.session)]
       : await this.activeNumbers(workspaceId);
     if (numbers.length === 0) return { data: [], next_cursor: null };
-    const search = query.search?.trim() ? searchCondition(query.search.trim()) : null;
+    const text = query.search?.trim();
+    const search = text
+      ? searchCandidates(workspaceId, text, await this.callingCodes(workspaceId))
+      : null;
 
     const rows = search
-      ? await this.searchConversations(workspaceId, numbers, search, after, limit + 1)
+      ? await this.searchConversations(numbers, search, after, limit + 1)
       : await this.latestConversations(numbers, after, limit + 1);
     const page = rows.slice(0, limit);
     const data = await this.conversationViews(page, numbers);
@@ -261,33 +265,43 @@ export class ConversationsService {
     );
   }
 
-  /** With a search: the workspace's matching contacts, joined to their conversations. */
+  /**
+   * With a search: the workspace's contacts whose name, phone or WhatsApp id starts with the text
+   * (each an index range, united), joined to their conversations.
+   */
   private searchConversations(
-    workspaceId: number,
     numbers: NumberRow[],
     search: { sql: string; params: unknown[] },
     after: Position | null,
     take: number,
   ): Promise<ConversationRow[]> {
     const where = [
-      'c.workspace_id = ?',
       'c.deleted_at IS NULL',
-      search.sql,
       `cs.whatsapp_session_id IN (${numbers.map(() => '?').join(', ')})`,
       'cs.last_interaction_at IS NOT NULL',
     ];
-    const params: unknown[] = [workspaceId, ...search.params, ...numbers.map((n) => n.id)];
+    const params: unknown[] = [...search.params, ...numbers.map((n) => n.id)];
     if (after) {
       where.push('(cs.last_interaction_at < ? OR (cs.last_interaction_at = ? AND cs.id < ?))');
       const at = this.positionValue(after);
       params.push(at, at, after.id);
     }
     return this.dataSource.query<ConversationRow[]>(
-      `SELECT ${CONVERSATION_COLUMNS} FROM contacts c ` +
-        `JOIN contact_sessions cs ON cs.contact_id = c.id WHERE ${where.join(' AND ')} ` +
-        'ORDER BY cs.last_interaction_at DESC, cs.id DESC LIMIT ?',
+      `SELECT ${CONVERSATION_COLUMNS} FROM (${search.sql}) m ` +
+        'JOIN contacts c ON c.id = m.id JOIN contact_sessions cs ON cs.contact_id = m.id ' +
+        `WHERE ${where.join(' AND ')} ORDER BY cs.last_interaction_at DESC, cs.id DESC LIMIT ?`,
       [...params, take],
     );
+  }
+
+  /** The country calling codes of the workspace's numbers: a phone typed without one is in them. */
+  private async callingCodes(workspaceId: number): Promise<string[]> {
+    const rows = await this.dataSource.query<Array<{ phone_number: string | null }>>(
+      'SELECT DISTINCT phone_number FROM whatsapp_sessions WHERE workspace_id = ? AND deleted_at IS NULL',
+      [workspaceId],
+    );
+    const codes = rows.map((row) => countryCallingCode(row.phone_number));
+    return [...new Set(codes.filter((code) => code !== null))];
   }
 
   private async conversationViews(
@@ -296,47 +310,44 @@ export class ConversationsService {
   ): Promise<ConversationView[]> {
     if (page.length === 0) return [];
     const contactIds = [...new Set(page.map((row) => Number(row.contact_id)))];
-    const marks = contactIds.map(() => '?').join(', ');
-    const [contacts, unread, latest] = await Promise.all([
+    // Per conversation, its newest message and its unread count: two index dives per row, in one
+    // statement without a derived table per row.
+    const heads = await this.dataSource.query<
+      Array<{ id: number | string; chat_id: number | string | null; unread: number | string }>
+    >(
+      'SELECT cs.id AS id, (SELECT ch.id FROM chats ch WHERE ch.contact_id = cs.contact_id ' +
+        'AND ch.whatsapp_session_id = cs.whatsapp_session_id AND ch.deleted_at IS NULL ' +
+        'ORDER BY ch.created_at DESC, ch.id DESC LIMIT 1) AS chat_id, ' +
+        '(SELECT COUNT(*) FROM chats u WHERE u.contact_id = cs.contact_id ' +
+        "AND u.type = 'inbound' AND u.is_read = 0 " +
+        'AND u.whatsapp_session_id = cs.whatsapp_session_id) AS unread ' +
+        `FROM contact_sessions cs WHERE cs.id IN (${page.map(() => '?').join(', ')})`,
+      page.map((row) => Number(row.id)),
+    );
+    const chatIds = heads.flatMap((row) => (row.chat_id === null ? [] : [Number(row.chat_id)]));
+    const [contacts, latest] = await Promise.all([
       this.dataSource.query<ContactRow[]>(
         'SELECT id, uuid, first_name, last_name, full_name, phone, whatsapp_id, type ' +
-          `FROM contacts WHERE id IN (${marks})`,
+          `FROM contacts WHERE id IN (${contactIds.map(() => '?').join(', ')})`,
         contactIds,
       ),
-      this.dataSource.query<
-        Array<{ contact_id: number | string; session_id: number | string; n: number | string }>
-      >(
-        'SELECT contact_id, whatsapp_session_id AS session_id, COUNT(*) AS n FROM chats ' +
-          `WHERE contact_id IN (${marks}) AND type = 'inbound' AND is_read = 0 ` +
-          'AND whatsapp_session_id IS NOT NULL GROUP BY contact_id, whatsapp_session_id',
-        contactIds,
-      ),
-      // The newest message of each conversation: one index dive per row, in one statement.
-      this.dataSource.query<ChatRow[]>(
-        page
-          .map(
-            (_, i) =>
-              `SELECT * FROM (SELECT ${CHAT_COLUMNS} FROM chats ch WHERE ch.contact_id = ? ` +
-              'AND ch.whatsapp_session_id = ? AND ch.deleted_at IS NULL ' +
-              `ORDER BY ch.created_at DESC, ch.id DESC LIMIT 1) m${i}`,
-          )
-          .join(' UNION ALL '),
-        page.flatMap((row) => [Number(row.contact_id), Number(row.whatsapp_session_id)]),
-      ),
+      chatIds.length === 0
+        ? Promise.resolve([])
+        : this.dataSource.query<ChatRow[]>(
+            `SELECT ${CHAT_COLUMNS} FROM chats ch WHERE ch.id IN (${chatIds.map(() => '?').join(', ')})`,
+            chatIds,
+          ),
     ]);
     const contactById = new Map(contacts.map((row) => [Number(row.id), row]));
     const numberById = new Map(numbers.map((row) => [row.id, row]));
-    const key = (contactId: unknown, sessionId: unknown) =>
-      `${Number(contactId)}:${Number(sessionId)}`;
-    const unreadByKey = new Map(unread.map((row) => [key(row.contact_id, row.session_id), row.n]));
-    const latestByKey = new Map(
-      latest.map((row) => [key(row.contact_id, row.whatsapp_session_id), row]),
-    );
+    const headById = new Map(heads.map((row) => [Number(row.id), row]));
+    const latestById = new Map(latest.map((row) => [Number(row.id), row]));
     return page.flatMap((row): ConversationView[] => {
       const contact = contactById.get(Number(row.contact_id));
       const number = numberById.get(Number(row.whatsapp_session_id));
       if (!contact || !number) return [];
-      const message = latestByKey.get(key(row.contact_id, row.whatsapp_session_id));
+      const head = headById.get(Number(row.id));
+      const message = head?.chat_id == null ? undefined : latestById.get(Number(head.chat_id));
       const metadata = message ? parseMetadata(message.metadata) : null;
       return [
         {
@@ -364,7 +375,7 @@ export class ConversationsService {
                   created_at: iso(message.created_at),
                 }
               : null,
-          unread_count: Number(unreadByKey.get(key(row.contact_id, row.whatsapp_session_id)) ?? 0),
+          unread_count: Number(head?.unread ?? 0),
           last_activity_at: iso(row.activity_at),
         },
       ];
@@ -469,19 +480,48 @@ function escapeLike(text: string): string {
   return text.replace(/[!%_]/g, (m) => `!${m}`);
 }
 
-/** Name or phone contains the text; a phone typed with spaces and dashes matches by its digits. */
-function searchCondition(text: string): { sql: string; params: unknown[] } {
-  const like = `%${escapeLike(text)}%`;
-  const parts = ['first_name', 'last_name', 'full_name', 'phone', 'whatsapp_id'].map(
-    (column) => `c.${column} LIKE ? ESCAPE '!'`,
-  );
-  const params: unknown[] = parts.map(() => like);
-  const digits = /^[\d\s()+.-]+$/.test(text) ? text.replace(/\D/g, '') : '';
-  if (digits.length >= 3) {
-    parts.push('c.phone LIKE ?');
-    params.push(`%${digits}%`);
+/** A phone typed by a person, as digits: spaces, dashes, dots and brackets dropped. */
+const TYPED_PHONE = /^\+?[\d\s().-]+$/;
+
+/**
+ * The ids of the workspace's contacts matching a search, as one statement: each part is a prefix
+ * (`LIKE 'text%'`, `%` and `_` taken literally) on an indexed column, so each is an index range.
+ * First, last or full name start with the text, or first name and last name start with its first
+ * word and the rest; the WhatsApp id starts with it; a phone matches from its start, typed with or
+ * without `+`, spaces and dashes — and typed without a country code (a leading trunk `0`
+ * dropped) in the countries of the workspace's own numbers.
+ */
+function searchCandidates(
+  workspaceId: number,
+  text: string,
+  callingCodes: string[],
+): { sql: string; params: unknown[] } {
+  const parts: string[] = [];
+  const params: unknown[] = [];
+  const prefix = (column: string, value: string) => {
+    parts.push(`SELECT id FROM contacts WHERE workspace_id = ? AND ${column} LIKE ? ESCAPE '!'`);
+    params.push(workspaceId, `${escapeLike(value)}%`);
+  };
+  for (const column of ['first_name', 'last_name', 'full_name', 'whatsapp_id'])
+    prefix(column, text);
+  const words = /^(\S+)\s+(.+)$/.exec(text);
+  if (words) {
+    parts.push(
+      "SELECT id FROM contacts WHERE workspace_id = ? AND first_name LIKE ? ESCAPE '!' " +
+        "AND last_name LIKE ? ESCAPE '!'",
+    );
+    params.push(workspaceId, `${escapeLike(words[1]!)}%`, `${escapeLike(words[2]!)}%`);
   }
-  return { sql: `(${parts.join(' OR ')})`, params };
+  const digits = TYPED_PHONE.test(text) ? text.replace(/\D/g, '') : '';
+  if (digits.length >= 3) {
+    const international = text.startsWith('+') || digits.startsWith('00');
+    const phones = new Set([`+${digits.replace(/^00/, '')}`]);
+    if (!international) {
+      for (const code of callingCodes) phones.add(`+${code}${digits.replace(/^0/, '')}`);
+    }
+    for (const phone of phones) prefix('phone', phone);
+  }
+  return { sql: parts.join(' UNION '), params };
 }
 
 function contactName(contact: ContactRow): string | null {
