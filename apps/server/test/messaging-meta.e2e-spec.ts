@@ -128,14 +128,11 @@ describe('messaging: the Meta webhook through the inbound pipeline', () => {
         VERIFY_TOKEN,
       );
       expect(elsewhere.status).toBe(404);
-      const notSubscribe = await t
-        .http()
-        .get(new URL(webhookA).pathname)
-        .query({
-          'hub.mode': 'unsubscribe',
-          'hub.verify_token': VERIFY_TOKEN,
-          'hub.challenge': '1',
-        });
+      const notSubscribe = await t.http().get(new URL(webhookA).pathname).query({
+        'hub.mode': 'unsubscribe',
+        'hub.verify_token': VERIFY_TOKEN,
+        'hub.challenge': '1',
+      });
       expect(notSubscribe.status).toBe(403);
     });
   });
@@ -250,6 +247,76 @@ describe('messaging: the Meta webhook through the inbound pipeline', () => {
         ['total_messages'],
       );
       expect(link).toEqual({ total_messages: 4 });
+    });
+
+    it('stores a delivery of many messages in one go: each once, exact counts, each announced after commit', async () => {
+      const echo = connectEcho(url, { token: world.agentA.token });
+      const heard: MessageReceivedPayload[] = [];
+      echo
+        .private(echoChannelName(workspaceChannel(world.workspaceA)))
+        .listen(`.${RealtimeEvent.MESSAGE_RECEIVED}`, (payload: MessageReceivedPayload) =>
+          heard.push(payload),
+        );
+      await joined(t.app.get(EchoGateway), echo, workspaceChannel(world.workspaceA));
+
+      // Meta may batch: two new customers and a known one, one message repeated in the delivery.
+      const parts = [
+        { from: '16505550101', name: 'Batch One', text: 'first' },
+        { from: '16505550102', name: 'Batch Two', text: 'second' },
+        { from: '16505550101', name: 'Batch One', text: 'third' },
+        { from: '16505550010', name: 'Burst', text: 'fourth' },
+      ].map((part) => meta.inboundWebhook({ phoneNumberId: NUMBER_A.phoneNumberId, ...part }));
+      const values = parts.map(
+        (part) =>
+          (
+            JSON.parse(part.body) as {
+              entry: Array<{ changes: Array<{ value: Record<string, unknown[]> }> }>;
+            }
+          ).entry[0]!.changes[0]!.value,
+      );
+      const body = meta.webhookBody(NUMBER_A.phoneNumberId, {
+        contacts: values.flatMap((value) => value.contacts as never[]),
+        messages: [
+          ...values.flatMap((value) => value.messages as never[]),
+          values[0]!.messages![0] as never,
+        ],
+      });
+      const burstBefore = (await contactOf(world.workspaceA, '+16505550010'))!;
+      const delivery = await meta.deliverWebhook(body);
+      expect(delivery.status).toBe(200);
+      expect(JSON.parse(delivery.responseBody)).toMatchObject({
+        messages: { stored: 4, duplicate: 1, ignored: 0 },
+      });
+
+      const one = (await contactOf(world.workspaceA, '+16505550101'))!;
+      const two = (await contactOf(world.workspaceA, '+16505550102'))!;
+      const burst = (await contactOf(world.workspaceA, '+16505550010'))!;
+      expect(one).toMatchObject({ first_name: 'Batch One', unread_messages: 2 });
+      expect(two).toMatchObject({ first_name: 'Batch Two', unread_messages: 1 });
+      expect(burst.unread_messages).toBe(burstBefore.unread_messages + 1);
+      for (const part of parts) expect(await chatOf(part.messageId)).toBeDefined();
+      expect(await count(t, 'chats', 'contact_id = ?', [one.id])).toBe(2);
+      const links = await rows<{ contact_id: number; total_messages: number }>(
+        t,
+        'SELECT contact_id, total_messages FROM contact_sessions WHERE contact_id IN (?, ?) ORDER BY contact_id',
+        [one.id, two.id],
+        ['contact_id', 'total_messages'],
+      );
+      expect(links).toEqual([
+        { contact_id: one.id, total_messages: 2 },
+        { contact_id: two.id, total_messages: 1 },
+      ]);
+
+      await waitFor(() => heard.length >= 4, 'four message.received events');
+      expect(heard.map((payload) => payload.message.body)).toEqual([
+        'first',
+        'second',
+        'third',
+        'fourth',
+      ]);
+      // Announced after commit: each carries its stored row and its contact's count by then.
+      expect(heard[0]!.message.id).toBe((await chatOf(parts[0]!.messageId))!.id);
+      expect(heard[2]!.contact).toMatchObject({ id: one.id, unread_messages: 2 });
     });
 
     it('stores an image with its media metadata and caption', async () => {

@@ -17,7 +17,7 @@ import {
   type RealtimeMessage,
   type WhatsAppParty,
 } from '@switchboard/contracts';
-import { QueryFailedError, type DataSource, type EntityManager } from 'typeorm';
+import { In, QueryFailedError, type DataSource, type EntityManager } from 'typeorm';
 import { SerialQueue } from '../common/serial-queue';
 import { isUniqueViolation } from '../database/unique-violation';
 import { Contact } from '../inbox/contact.entity';
@@ -38,6 +38,19 @@ export interface SessionRef {
 export type ContactIdentity =
   | { phone: string; whatsappId: null; type: 'individual' }
   | { phone: null; whatsappId: string; type: 'individual' | 'group' };
+
+/** A message of a batch, with what the pipeline derived from it. */
+interface Incoming {
+  /** Its place in the delivery. */
+  index: number;
+  message: NormalizedMessage;
+  identity: ContactIdentity;
+  createdAt: Date;
+}
+
+type Stored =
+  | { outcome: 'stored'; chat: Chat; contact: Contact }
+  | Extract<MessageIngestOutcome, { outcome: 'duplicate' }>;
 
 /** Transactions that lost a race (a unique key taken meanwhile, a deadlock) are run again. */
 const MAX_ATTEMPTS = 4;
@@ -62,21 +75,49 @@ export class InboundPipelineService {
   ) {}
 
   async ingest(session: SessionRef, message: NormalizedMessage): Promise<MessageIngestOutcome> {
-    const identity = contactIdentity(message.conversation);
-    if (!identity) return { outcome: 'ignored', reason: `${message.conversation.kind} chat` };
-    const createdAt = messageTime(message.timestamp);
+    const [outcome] = await this.ingestMany(session, [message]);
+    return outcome!;
+  }
+
+  /**
+   * Stores the messages of one delivery through one number in one transaction (a few statements
+   * for the whole batch, not per message); outcomes in the order given. The agents hear of each
+   * stored message after commit, in that order.
+   */
+  async ingestMany(
+    session: SessionRef,
+    messages: NormalizedMessage[],
+  ): Promise<MessageIngestOutcome[]> {
+    const outcomes: MessageIngestOutcome[] = [];
+    const batch: Incoming[] = [];
+    for (const [index, message] of messages.entries()) {
+      const identity = contactIdentity(message.conversation);
+      if (!identity) {
+        outcomes[index] = { outcome: 'ignored', reason: `${message.conversation.kind} chat` };
+        continue;
+      }
+      batch.push({ index, message, identity, createdAt: messageTime(message.timestamp) });
+    }
+    if (batch.length === 0) return outcomes;
     const stored = await this.retrying(() =>
       this.serialized(() =>
-        this.dataSource.transaction((manager) =>
-          this.store(manager, session, message, identity, createdAt),
-        ),
+        this.dataSource.transaction((manager) => this.storeMany(manager, session, batch)),
       ),
     );
-    if (stored.outcome === 'stored') {
-      await this.announce(session, message, stored.chat, stored.contact);
-      return { outcome: 'stored', chat_id: stored.chat.id, contact_id: stored.contact.id };
+    for (const [i, item] of batch.entries()) {
+      const result = stored[i]!;
+      if (result.outcome !== 'stored') {
+        outcomes[item.index] = result;
+        continue;
+      }
+      await this.announce(session, item.message, result.chat, result.contact);
+      outcomes[item.index] = {
+        outcome: 'stored',
+        chat_id: result.chat.id,
+        contact_id: result.contact.id,
+      };
     }
-    return stored;
+    return outcomes;
   }
 
   /** Moves a message's status forward; false when unknown or not a step forward. */
@@ -155,163 +196,300 @@ export class InboundPipelineService {
     return true;
   }
 
-  private async store(
+  /**
+   * One transaction for a batch: skip messages already stored (or repeated in the batch), find
+   * or create their contacts, insert the chat rows in one statement, upsert each contact's link to
+   * the number and move each contact's unread count and times once for all its messages.
+   */
+  private async storeMany(
     manager: EntityManager,
     session: SessionRef,
-    message: NormalizedMessage,
-    identity: ContactIdentity,
-    createdAt: Date,
-  ): Promise<
-    | { outcome: 'stored'; chat: Chat; contact: Contact }
-    | Extract<MessageIngestOutcome, { outcome: 'duplicate' }>
-  > {
+    batch: Incoming[],
+  ): Promise<Stored[]> {
     const chats = manager.getRepository(Chat);
-    const existing = await chats.findOne({
-      where: { whatsappSessionId: session.id, wamId: message.provider_message_id },
-      select: { id: true, contactId: true },
-    });
-    if (existing) {
-      return {
-        outcome: 'duplicate',
-        chat_id: Number(existing.id),
-        contact_id: Number(existing.contactId),
-      };
+    const wamIds = [...new Set(batch.map((item) => item.message.provider_message_id))];
+    const existing = new Map(
+      (
+        await chats.find({
+          where: { whatsappSessionId: session.id, wamId: In(wamIds) },
+          select: { id: true, contactId: true, wamId: true },
+        })
+      ).map((chat) => [chat.wamId!, chat]),
+    );
+    const fresh: Incoming[] = [];
+    const seen = new Set<string>();
+    for (const item of batch) {
+      const wamId = item.message.provider_message_id;
+      if (existing.has(wamId) || seen.has(wamId)) continue;
+      seen.add(wamId);
+      fresh.push(item);
     }
-    const inbound = message.direction === 'inbound';
-    const contact = await this.upsertContact(manager, session, identity, message);
+    const contacts = fresh.length > 0 ? await this.upsertContacts(manager, session, fresh) : [];
+    const contactByItem = new Map(fresh.map((item, i) => [item, contacts[i]!]));
+    const contactOf = (item: Incoming) => contactByItem.get(item)!;
+
     const now = new Date();
-    const chat = chats.create({
-      uuid: randomUUID(),
-      workspaceId: session.workspaceId,
-      whatsappSessionId: session.id,
-      wamId: message.provider_message_id,
-      contactId: contact.id,
-      userId: null,
-      type: message.direction,
-      metadata: JSON.stringify(chatMetadata(message)),
-      status: inbound ? 'received' : message.status,
-      messageStatus: message.status,
-      isRead: !inbound,
-      providerType: message.provider,
-      chatType: identity.type === 'group' ? 'group' : 'private',
-      sentAt: !inbound && isForwardStatus('pending', message.status) ? createdAt : null,
-      deliveredAt: null,
-      readAt: null,
-      createdAt,
-      updatedAt: now,
-      deletedAt: null,
-    });
-    const { identifiers } = await chats.insert(chat);
-    chat.id = Number((identifiers[0] as { id: number | string }).id);
-
-    await this.upsertContactSession(manager, contact.id, session.id, createdAt);
-    await manager
-      .createQueryBuilder()
-      .update(Contact)
-      .set({
-        ...(inbound ? { unreadMessages: () => 'unread_messages + 1' } : {}),
-        lastMessageAt: latest(contact.lastMessageAt, createdAt),
-        latestChatCreatedAt: latest(contact.latestChatCreatedAt, createdAt),
-      })
-      .where('id = :id', { id: contact.id })
-      .execute();
-    const counted = await manager.getRepository(Contact).findOneOrFail({
-      where: { id: contact.id },
-      select: { id: true, unreadMessages: true },
-    });
-    contact.unreadMessages = Number(counted.unreadMessages);
-    return { outcome: 'stored', chat, contact };
-  }
-
-  private async upsertContact(
-    manager: EntityManager,
-    session: SessionRef,
-    identity: ContactIdentity,
-    message: NormalizedMessage,
-  ): Promise<Contact> {
-    const contacts = manager.getRepository(Contact);
-    const workspaceId = session.workspaceId;
-    // Soft-deleted contacts still hold Blazz's unique (workspace_id, phone) key.
-    const found = await contacts.findOne({
-      where:
-        identity.phone === null
-          ? { workspaceId, whatsappId: identity.whatsappId }
-          : { workspaceId, phone: identity.phone },
-      withDeleted: true,
-    });
-    // The customer's own profile name, never a group participant's or the business's.
-    const profileName =
-      message.direction === 'inbound' && identity.type === 'individual'
-        ? message.sender_name
-        : null;
-    if (!found) {
-      const created = contacts.create({
+    const rows = fresh.map((item) => {
+      const { message, identity, createdAt } = item;
+      const inbound = message.direction === 'inbound';
+      return chats.create({
         uuid: randomUUID(),
-        workspaceId,
-        firstName: profileName,
-        lastName: null,
-        phone: identity.phone,
-        whatsappId: identity.whatsappId,
-        type: identity.type,
-        email: null,
-        createdBy: 0,
-        unreadMessages: 0,
-        lastMessageAt: null,
-        latestChatCreatedAt: null,
+        workspaceId: session.workspaceId,
+        whatsappSessionId: session.id,
+        wamId: message.provider_message_id,
+        contactId: contactOf(item).id,
+        userId: null,
+        type: message.direction,
+        metadata: JSON.stringify(chatMetadata(message)),
+        status: inbound ? 'received' : message.status,
+        messageStatus: message.status,
+        isRead: !inbound,
+        providerType: message.provider,
+        chatType: identity.type === 'group' ? 'group' : 'private',
+        sentAt: !inbound && isForwardStatus('pending', message.status) ? createdAt : null,
+        deliveredAt: null,
+        readAt: null,
+        createdAt,
+        updatedAt: now,
+        deletedAt: null,
       });
-      await contacts.insert(created);
-      created.id = Number(created.id);
-      return created;
+    });
+    if (rows.length > 0) {
+      await chats.insert(rows);
+      // Read the ids back by the unique key: a multi-row INSERT reports only one id.
+      const ids = new Map(
+        (
+          await chats.find({
+            where: { whatsappSessionId: session.id, wamId: In(rows.map((row) => row.wamId!)) },
+            select: { id: true, wamId: true },
+          })
+        ).map((chat) => [chat.wamId!, Number(chat.id)]),
+      );
+      for (const row of rows) row.id = ids.get(row.wamId!)!;
     }
-    found.id = Number(found.id);
-    const changes: Partial<Contact> = {};
-    // A customer who writes again comes back to the inbox.
-    if (found.deletedAt) changes.deletedAt = null;
-    if (!found.firstName && !found.lastName && profileName) changes.firstName = profileName;
-    if (Object.keys(changes).length > 0) {
+
+    // Per contact: its messages' count, time span and unread, applied once.
+    const perContact = new Map<
+      number,
+      { contact: Contact; count: number; unread: number; first: Date; last: Date }
+    >();
+    for (const item of fresh) {
+      const contact = contactOf(item);
+      const entry = perContact.get(contact.id) ?? {
+        contact,
+        count: 0,
+        unread: 0,
+        first: item.createdAt,
+        last: item.createdAt,
+      };
+      entry.count += 1;
+      if (item.message.direction === 'inbound') entry.unread += 1;
+      entry.first = earliest(entry.first, item.createdAt);
+      entry.last = latest(entry.last, item.createdAt);
+      perContact.set(contact.id, entry);
+    }
+    // In id order, so two batches touching the same contacts lock them in the same order.
+    const entries = [...perContact.values()].sort((a, b) => a.contact.id - b.contact.id);
+    await this.upsertContactSessions(manager, session.id, entries, now);
+    for (const { contact, unread, last } of entries) {
       await manager
         .createQueryBuilder()
         .update(Contact)
-        .set(changes)
-        .where('id = :id', { id: found.id })
+        .set({
+          ...(unread > 0 ? { unreadMessages: () => `unread_messages + ${unread}` } : {}),
+          lastMessageAt: latest(contact.lastMessageAt, last),
+          latestChatCreatedAt: latest(contact.latestChatCreatedAt, last),
+        })
+        .where('id = :id', { id: contact.id })
         .execute();
-      Object.assign(found, changes);
     }
-    return found;
+    if (entries.length > 0) {
+      const counted = await manager.getRepository(Contact).find({
+        where: { id: In(entries.map((entry) => entry.contact.id)) },
+        select: { id: true, unreadMessages: true },
+      });
+      for (const row of counted) {
+        const entry = perContact.get(Number(row.id));
+        if (entry) entry.contact.unreadMessages = Number(row.unreadMessages);
+      }
+    }
+
+    const firstOf = new Map<string, Chat>();
+    return batch.map((item): Stored => {
+      const wamId = item.message.provider_message_id;
+      const before = existing.get(wamId);
+      if (before) {
+        return {
+          outcome: 'duplicate',
+          chat_id: Number(before.id),
+          contact_id: Number(before.contactId),
+        };
+      }
+      const index = fresh.indexOf(item);
+      if (index === -1) {
+        const first = firstOf.get(wamId)!;
+        return { outcome: 'duplicate', chat_id: first.id, contact_id: Number(first.contactId) };
+      }
+      firstOf.set(wamId, rows[index]!);
+      return { outcome: 'stored', chat: rows[index]!, contact: contactOf(item) };
+    });
   }
 
-  private async upsertContactSession(
+  /**
+   * The contact of each message (in order): found by phone or WhatsApp id in one query each,
+   * those missing created in one INSERT; a soft-deleted contact comes back, a nameless one takes
+   * the customer's profile name.
+   */
+  private async upsertContacts(
     manager: EntityManager,
-    contactId: number,
-    sessionId: number,
-    at: Date,
-  ): Promise<void> {
-    const links = manager.getRepository(ContactSession);
-    const link = await links.findOne({ where: { contactId, whatsappSessionId: sessionId } });
-    const now = new Date();
-    if (!link) {
-      await links.insert({
-        contactId,
-        whatsappSessionId: sessionId,
-        firstInteractionAt: at,
-        lastInteractionAt: at,
-        totalMessages: 1,
-        createdAt: now,
-        updatedAt: now,
-      });
-      return;
+    session: SessionRef,
+    items: Incoming[],
+  ): Promise<Contact[]> {
+    const contacts = manager.getRepository(Contact);
+    const workspaceId = session.workspaceId;
+    const keyOf = (identity: ContactIdentity) =>
+      identity.phone === null ? `id:${identity.whatsappId}` : `phone:${identity.phone}`;
+    const load = async () => {
+      const phones = [...new Set(items.flatMap((item) => item.identity.phone ?? []))];
+      const whatsappIds = [
+        ...new Set(
+          items.flatMap((item) => (item.identity.phone === null ? item.identity.whatsappId : [])),
+        ),
+      ];
+      // Soft-deleted contacts still hold Blazz's unique (workspace_id, phone) key.
+      const found = [
+        ...(phones.length > 0
+          ? await contacts.find({ where: { workspaceId, phone: In(phones) }, withDeleted: true })
+          : []),
+        ...(whatsappIds.length > 0
+          ? await contacts.find({
+              where: { workspaceId, whatsappId: In(whatsappIds) },
+              withDeleted: true,
+            })
+          : []),
+      ];
+      const byKey = new Map<string, Contact>();
+      for (const contact of found) {
+        contact.id = Number(contact.id);
+        const key =
+          contact.phone !== null && phones.includes(contact.phone)
+            ? `phone:${contact.phone}`
+            : `id:${contact.whatsappId}`;
+        if (!byKey.has(key)) byKey.set(key, contact);
+      }
+      return byKey;
+    };
+    // The customer's own profile name, never a group participant's or the business's.
+    const profileNameOf = (item: Incoming) =>
+      item.message.direction === 'inbound' && item.identity.type === 'individual'
+        ? item.message.sender_name
+        : null;
+
+    let byKey = await load();
+    const missing = new Map<string, Contact>();
+    for (const item of items) {
+      const key = keyOf(item.identity);
+      const name = profileNameOf(item);
+      const pending = missing.get(key);
+      if (pending) {
+        pending.firstName ??= name;
+        continue;
+      }
+      if (byKey.has(key)) continue;
+      missing.set(
+        key,
+        contacts.create({
+          uuid: randomUUID(),
+          workspaceId,
+          firstName: name,
+          lastName: null,
+          phone: item.identity.phone,
+          whatsappId: item.identity.whatsappId,
+          type: item.identity.type,
+          email: null,
+          createdBy: 0,
+          unreadMessages: 0,
+          lastMessageAt: null,
+          latestChatCreatedAt: null,
+        }),
+      );
     }
-    await manager
-      .createQueryBuilder()
-      .update(ContactSession)
-      .set({
-        totalMessages: () => 'total_messages + 1',
-        firstInteractionAt: earliest(link.firstInteractionAt, at),
-        lastInteractionAt: latest(link.lastInteractionAt, at),
-        updatedAt: now,
-      })
-      .where('id = :id', { id: link.id })
-      .execute();
+    if (missing.size > 0) {
+      await contacts.insert([...missing.values()]);
+      byKey = await load();
+    }
+
+    const changed = new Set<Contact>();
+    for (const item of items) {
+      const contact = byKey.get(keyOf(item.identity))!;
+      if (missing.has(keyOf(item.identity))) continue;
+      // A customer who writes again comes back to the inbox.
+      if (contact.deletedAt) {
+        contact.deletedAt = null;
+        changed.add(contact);
+      }
+      const name = profileNameOf(item);
+      if (!contact.firstName && !contact.lastName && name) {
+        contact.firstName = name;
+        changed.add(contact);
+      }
+    }
+    for (const contact of changed) {
+      await manager
+        .createQueryBuilder()
+        .update(Contact)
+        .set({ deletedAt: contact.deletedAt, firstName: contact.firstName })
+        .where('id = :id', { id: contact.id })
+        .execute();
+    }
+    return items.map((item) => byKey.get(keyOf(item.identity))!);
+  }
+
+  /** Each contact's link to the number: created with its first messages, or moved on. */
+  private async upsertContactSessions(
+    manager: EntityManager,
+    sessionId: number,
+    entries: Array<{ contact: Contact; count: number; first: Date; last: Date }>,
+    now: Date,
+  ): Promise<void> {
+    if (entries.length === 0) return;
+    const links = manager.getRepository(ContactSession);
+    const found = new Map(
+      (
+        await links.find({
+          where: { whatsappSessionId: sessionId, contactId: In(entries.map((e) => e.contact.id)) },
+        })
+      ).map((link) => [Number(link.contactId), link]),
+    );
+    const created = entries.filter((entry) => !found.has(entry.contact.id));
+    if (created.length > 0) {
+      await links.insert(
+        created.map((entry) => ({
+          contactId: entry.contact.id,
+          whatsappSessionId: sessionId,
+          firstInteractionAt: entry.first,
+          lastInteractionAt: entry.last,
+          totalMessages: entry.count,
+          createdAt: now,
+          updatedAt: now,
+        })),
+      );
+    }
+    for (const entry of entries) {
+      const link = found.get(entry.contact.id);
+      if (!link) continue;
+      await manager
+        .createQueryBuilder()
+        .update(ContactSession)
+        .set({
+          totalMessages: () => `total_messages + ${entry.count}`,
+          firstInteractionAt: earliest(link.firstInteractionAt, entry.first),
+          lastInteractionAt: latest(link.lastInteractionAt, entry.last),
+          updatedAt: now,
+        })
+        .where('id = :id', { id: link.id })
+        .execute();
+    }
   }
 
   private async announce(

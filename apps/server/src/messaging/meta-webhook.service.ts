@@ -137,8 +137,8 @@ export class MetaWebhookService {
       unknown_phone_number_ids: unknown,
     };
     for (const { number, changes: change } of known) {
-      for (const message of change.messages) {
-        const { outcome } = await this.pipeline.ingest(number.session, message);
+      // A delivery's messages through one number are stored in one transaction.
+      for (const { outcome } of await this.pipeline.ingestMany(number.session, change.messages)) {
         receipt.messages[outcome] += 1;
       }
       for (const status of change.statuses) {
