@@ -1,5 +1,10 @@
-import { SessionErrorReason, type WhatsappSessionDetailView } from '@switchboard/contracts';
+import {
+  RealtimeEvent,
+  SessionErrorReason,
+  type WhatsappSessionDetailView,
+} from '@switchboard/contracts';
 import { waitFor, type FakeWhatsAppClient } from '@switchboard/testing';
+import { BroadcasterService } from '../src/realtime/broadcaster.service';
 import {
   adminWorkspace,
   sessionRow,
@@ -126,5 +131,36 @@ describe('numbers API for the admin page', () => {
       .send({ phone_number: '6281299990000' })
       .expect(409);
     expect(linked.body.error.details.reason).toBe(SessionErrorReason.INVALID_STATUS);
+  });
+
+  it('says which workspace in the events as a number, as the contract does, on every database', async () => {
+    const broadcast = jest.spyOn(w.t.app.get(BroadcasterService), 'broadcast');
+    try {
+      const created = await create();
+      await until(created.uuid, (v) => v.qr_code !== null, 'the QR');
+      (await latestClient(created.uuid)).link('6281288880000');
+      await until(created.uuid, (v) => v.status === 'connected', 'connected');
+
+      const payloads = broadcast.mock.calls
+        .filter(([, event]) =>
+          [RealtimeEvent.QR_CODE_GENERATED, RealtimeEvent.SESSION_STATUS_CHANGED].includes(
+            event as never,
+          ),
+        )
+        .map(([, event, payload]) => ({
+          event,
+          workspace_id: (payload as { workspace_id: unknown }).workspace_id,
+        }));
+      expect(payloads.map((p) => p.event)).toEqual(
+        expect.arrayContaining([
+          RealtimeEvent.QR_CODE_GENERATED,
+          RealtimeEvent.SESSION_STATUS_CHANGED,
+        ]),
+      );
+      const workspaceId = Number(headers['x-workspace-id']);
+      for (const payload of payloads) expect(payload.workspace_id).toBe(workspaceId);
+    } finally {
+      broadcast.mockRestore();
+    }
   });
 });

@@ -47,7 +47,7 @@ export class SessionEventsHandler implements OnModuleInit {
       workspaceChannel(session.workspaceId),
       RealtimeEvent.QR_CODE_GENERATED,
       {
-        workspace_id: session.workspaceId,
+        workspace_id: Number(session.workspaceId),
         session_uuid: session.uuid,
         qr_code_base64: event.data.qr_data_url,
         expires_in_seconds: Math.max(0, Math.round((windowEndsAt.getTime() - Date.now()) / 1000)),
@@ -76,7 +76,7 @@ export class SessionEventsHandler implements OnModuleInit {
       workspaceChannel(session.workspaceId),
       RealtimeEvent.PAIRING_CODE_GENERATED,
       {
-        workspace_id: session.workspaceId,
+        workspace_id: Number(session.workspaceId),
         session_uuid: session.uuid,
         code: event.data.code,
         window_ends_at: event.data.window_ends_at,
@@ -109,7 +109,7 @@ export class SessionEventsHandler implements OnModuleInit {
       workspaceChannel(session.workspaceId),
       RealtimeEvent.SESSION_STATUS_CHANGED,
       {
-        workspace_id: session.workspaceId,
+        workspace_id: Number(session.workspaceId),
         session_uuid: session.uuid,
         status,
         phone_number: phoneNumber,
@@ -133,6 +133,7 @@ export class SessionEventsHandler implements OnModuleInit {
     );
   }
 
+  /** MySQL hands a bigint column back as a string; the payloads promise a number. */
   private find(sessionId: string): Promise<WhatsappSession | null> {
     return this.sessions().findOne({ where: { sessionId } });
   }
