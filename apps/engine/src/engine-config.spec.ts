@@ -9,7 +9,12 @@ describe('loadEngineConfig', () => {
       chromiumPath: '/usr/bin/chromium',
       qrWindowMs: 300_000,
       maxSessions: 50,
+      warmPool: 0,
     });
+    expect(loadEngineConfig({ ENGINE_SECRET: SECRET, ENGINE_WARM_POOL: '2' }).warmPool).toBe(2);
+    expect(() => loadEngineConfig({ ENGINE_SECRET: SECRET, ENGINE_WARM_POOL: '-1' })).toThrow(
+      /ENGINE_WARM_POOL/,
+    );
   });
 
   it('names every bad variable at once', () => {

@@ -15,6 +15,11 @@ export interface EngineConfig {
   maxSessions: number;
   /** Clients starting at once (Chromium launch to first QR or ready); the rest wait in line. */
   startConcurrency: number;
+  /**
+   * Clients kept started and waiting at their first QR, so a new session shows a QR at once.
+   * Each holds a Chromium (~150 MiB PSS) and counts toward `maxSessions`; 0 turns the pool off.
+   */
+  warmPool: number;
   /** How long `client.destroy()` may take before the browser process is killed. */
   destroyTimeoutMs: number;
   bodyLimitBytes: number;
@@ -90,6 +95,7 @@ export function loadEngineConfig(env: Env): EngineConfig {
     qrWindowMs: int('ENGINE_QR_WINDOW_MS', 300_000, 1_000),
     maxSessions: int('ENGINE_MAX_SESSIONS', 50, 1, 10_000),
     startConcurrency: int('ENGINE_START_CONCURRENCY', Math.max(2, availableParallelism()), 1, 64),
+    warmPool: int('ENGINE_WARM_POOL', 0, 0, 64),
     destroyTimeoutMs: int('ENGINE_DESTROY_TIMEOUT_MS', 30_000, 100),
     bodyLimitBytes: int('ENGINE_BODY_LIMIT_BYTES', 32 * 1024 * 1024, 1024),
     reconnect: {

@@ -102,7 +102,8 @@ export class FakeWhatsAppClient extends EventEmitter {
   private initializeHold: { promise: Promise<void>; resolve: () => void } | null = null;
 
   constructor(
-    readonly sessionId: string,
+    /** The session whose profile this client runs on; a pooled client's changes when claimed. */
+    public sessionId: string,
     readonly options: FakeClientCreateOptions,
     private readonly factory: FakeWhatsAppClientFactory,
   ) {
@@ -349,9 +350,18 @@ export class FakeWhatsAppClient extends EventEmitter {
     this.destroyBehaviour = 'hang';
   }
 
+  /** Chromium dies under the client: puppeteer's Browser says `disconnected`. */
+  crashBrowser(): void {
+    this.destroyed = true;
+    this.state = null;
+    this.pupBrowser.events.emit('disconnected');
+  }
+
   /** Records a kill of the browser process (used when destroy hangs). */
   readonly pupBrowser = {
     killed: [] as string[],
+    events: new EventEmitter(),
+    on: (event: 'disconnected', listener: () => void) => this.pupBrowser.events.on(event, listener),
     /** The pid the engine measures as this client's Chromium; a spec may point it anywhere. */
     pid: undefined as number | undefined,
     process: () => ({
@@ -455,6 +465,28 @@ export class FakeWhatsAppClientFactory {
     return client;
   }
 
+  /** A warm-pool client: its profile is `pool:<poolId>` until a session claims it. */
+  createWarm(poolId: string): FakeWhatsAppClient {
+    return this.create(warmProfile(poolId), {});
+  }
+
+  /** The pooled client's profile becomes the session's: its logins are the session's from now. */
+  claimProfile(sessionId: string, poolId: string): Promise<void> {
+    for (const client of this.clientsOf(warmProfile(poolId))) client.sessionId = sessionId;
+    this.logins.delete(sessionId);
+    return Promise.resolve();
+  }
+
+  discardWarm(poolId: string): Promise<void> {
+    this.logins.delete(warmProfile(poolId));
+    return Promise.resolve();
+  }
+
+  /** Clients started for the warm pool and not claimed by a session. */
+  warmClients(): FakeWhatsAppClient[] {
+    return this.clients.filter((c) => c.sessionId.startsWith(WARM_PREFIX));
+  }
+
   media(media: { mimetype: string; base64: string; filename?: string }): FakeMedia {
     return { mimetype: media.mimetype, data: media.base64, filename: media.filename ?? null };
   }
@@ -514,6 +546,12 @@ export class FakeWhatsAppClientFactory {
   forget(sessionId: string): void {
     this.logins.delete(sessionId);
   }
+}
+
+const WARM_PREFIX = 'pool:';
+
+function warmProfile(poolId: string): string {
+  return `${WARM_PREFIX}${poolId}`;
 }
 
 function isMedia(content: unknown): content is FakeMedia {

@@ -73,7 +73,11 @@ export class SessionAdoptionService implements OnApplicationBootstrap, BeforeApp
     if (this.stopped) return;
     this.timer = setTimeout(() => {
       this.timer = null;
-      void this.adoptNow().finally(() => this.schedule(this.config.claimIntervalMs));
+      void this.adoptNow().finally(() => {
+        // The engine's own sessions are queued for their starts now: the warm pool may follow.
+        if (!this.stopped) this.host.warmUp();
+        this.schedule(this.config.claimIntervalMs);
+      });
     }, delayMs);
     this.timer.unref();
   }

@@ -1,5 +1,15 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isProcessAlive, waitFor } from '@switchboard/testing';
@@ -47,6 +57,25 @@ describe('sweepOrphanedChromium', () => {
     await waitFor(() => !isProcessAlive(orphan), 'the orphan to die');
     expect(isProcessAlive(elsewhere)).toBe(true);
     expect(existsSync(join(dir, 'session-a', 'SingletonLock'))).toBe(false);
+  });
+
+  it('kills orphaned pooled browsers, moves a claimed pooled profile home and deletes the unclaimed', async () => {
+    const pooled = orphanBrowser(join(dir, 'pool'), 'p2');
+    mkdirSync(join(dir, 'pool', 'session-p1', 'Default'), { recursive: true });
+    writeFileSync(join(dir, 'pool', 'session-p1', 'Default', 'login'), 'login');
+    symlinkSync('host-1', join(dir, 'pool', 'session-p1', 'SingletonLock'));
+    mkdirSync(join(dir, 'pool', 'session-p2'), { recursive: true });
+    symlinkSync(join('pool', 'session-p1'), join(dir, 'session-a'));
+    symlinkSync(join('pool', 'session-gone'), join(dir, 'session-b'));
+    await waitFor(() => isProcessAlive(pooled), 'the stand-in to run');
+
+    const result = await sweepOrphanedChromium(dir);
+    expect(result.killed).toEqual([pooled]);
+    expect(result.unlocked).toEqual([join(dir, 'session-a', 'SingletonLock')]);
+    expect(lstatSync(join(dir, 'session-a')).isDirectory()).toBe(true);
+    expect(readFileSync(join(dir, 'session-a', 'Default', 'login'), 'utf8')).toBe('login');
+    expect(existsSync(join(dir, 'session-b'))).toBe(false);
+    expect(readdirSync(join(dir, 'pool'))).toEqual([]);
   });
 
   it('leaves browsers this engine started itself alone', async () => {

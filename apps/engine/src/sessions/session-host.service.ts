@@ -1,5 +1,10 @@
 import { createHash } from 'node:crypto';
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import {
   EngineErrorCode,
   type EngineMediaView,
@@ -23,6 +28,7 @@ import type { WhatsAppClientFactory } from '../whatsapp/whatsapp-client.port';
 import { loadOutgoingMedia } from './outgoing-media';
 import { IdempotencyCache } from './idempotency-cache';
 import { KeyedLock } from './keyed-lock';
+import { WarmPool, type WarmClient } from './warm-pool';
 import { WhatsAppSession } from './whatsapp-session';
 
 /** Failures of a send that surely did not reach WhatsApp; a retry with the same key may send. */
@@ -37,7 +43,7 @@ const RETRYABLE_SEND_FAILURES = new Set<EngineErrorCode>([
  * `ENGINE_MAX_SESSIONS` running at once, lifecycle commands serialized per session.
  */
 @Injectable()
-export class SessionHostService implements OnApplicationShutdown {
+export class SessionHostService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly sessions = new Map<string, WhatsAppSession>();
   private readonly lock = new KeyedLock();
   private readonly sends = new IdempotencyCache<SendResult>();
@@ -45,6 +51,7 @@ export class SessionHostService implements OnApplicationShutdown {
   /** The second save after each link; cleared at shutdown, the profile is no longer ours then. */
   private readonly settleTimers = new Set<NodeJS.Timeout>();
   private readonly startGate: StartGate;
+  private readonly pool: WarmPool;
   private closing = false;
 
   constructor(
@@ -55,9 +62,35 @@ export class SessionHostService implements OnApplicationShutdown {
     private readonly custody: SessionCustodyService,
   ) {
     this.startGate = new StartGate(config.startConcurrency);
+    this.pool = new WarmPool({
+      size: config.warmPool,
+      factory,
+      startGate: this.startGate,
+      logger: logger.child({ component: 'warm-pool' }),
+      destroyTimeoutMs: config.destroyTimeoutMs,
+      hasRoom: () => !this.closing && this.counts().running + this.pool.held < config.maxSessions,
+    });
     custody.onLost((sessionId, reason) => void this.relinquish(sessionId, reason));
     this.saveTimer = setInterval(() => void this.saveLogins(), config.authSaveIntervalMs);
     this.saveTimer.unref();
+  }
+
+  /**
+   * Without adoption the pool fills at once; with it, adoption calls `warmUp()` after its first
+   * round, so the engine's own sessions reach the start gate before any pooled client.
+   */
+  onApplicationBootstrap(): void {
+    if (this.config.claimIntervalMs === 0) this.warmUp();
+  }
+
+  /** Lets the warm pool fill (in the background, whenever no session start runs or waits). */
+  warmUp(): void {
+    this.pool.enable();
+  }
+
+  /** The warm pool: clients waiting at their QR, and the one being started for it. */
+  warmPoolCounts(): { ready: number; starting: number; size: number } {
+    return this.pool.counts;
   }
 
   /** Starts the session here, after taking it (its lease, and its login if stored elsewhere). */
@@ -69,6 +102,14 @@ export class SessionHostService implements OnApplicationShutdown {
       this.assertCapacity();
       await this.custody.take(sessionId);
       const session = existing ?? this.create(sessionId);
+      // A login to restore, or a pairing code, needs a client launched for it.
+      const warm =
+        request.pairing_phone_number || (await this.factory.hasAuth(sessionId))
+          ? null
+          : this.pool.take();
+      if (warm && (await this.startWarm(session, warm))) return session.view();
+      // Pooled clients count toward the cap: one gives way when the engine is full.
+      await this.pool.shrinkTo(this.config.maxSessions - this.counts().running - 1);
       session.start(
         request.pairing_phone_number ? { pairingPhoneNumber: request.pairing_phone_number } : {},
       );
@@ -213,6 +254,7 @@ export class SessionHostService implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     this.closing = true;
     clearInterval(this.saveTimer);
+    const pool = this.pool.shutdown();
     for (const timer of this.settleTimers) clearTimeout(timer);
     this.settleTimers.clear();
     await Promise.all(
@@ -225,7 +267,30 @@ export class SessionHostService implements OnApplicationShutdown {
         }),
       ),
     );
+    await pool;
     this.custody.stop();
+  }
+
+  /** Hands a pooled client to the session; false (client closed) when that cannot be done. */
+  private async startWarm(session: WhatsAppSession, warm: WarmClient): Promise<boolean> {
+    try {
+      await this.factory.claimProfile(session.sessionId, warm.poolId);
+    } catch (error) {
+      this.logger.error(
+        { session: session.sessionId, err: error },
+        'could not claim a pooled profile',
+      );
+      await this.pool.discard(warm);
+      return false;
+    }
+    if (warm.lost) {
+      await this.pool.discard(warm);
+      await this.factory.releaseProfile(session.sessionId).catch(() => undefined);
+      return false;
+    }
+    const { qr, shownAt } = warm.handOver();
+    session.startWarm(warm.client, qr, shownAt);
+    return true;
   }
 
   private create(sessionId: string): WhatsAppSession {

@@ -25,6 +25,22 @@ describe('StartGate', () => {
     expect(gate.counts).toEqual({ starting: 0, queued: 0 });
   });
 
+  it('says when no start runs or waits', async () => {
+    const gate = new StartGate(1);
+    await gate.whenIdle();
+    const first = await gate.enter();
+    const second = gate.enter();
+    let idle = false;
+    const whenIdle = gate.whenIdle().then(() => (idle = true));
+    first();
+    const releaseSecond = await second;
+    await Promise.resolve();
+    expect(idle).toBe(false);
+    releaseSecond();
+    await whenIdle;
+    expect(gate.counts).toEqual({ starting: 0, queued: 0 });
+  });
+
   it('refuses a limit below one', () => {
     expect(() => new StartGate(0)).toThrow(RangeError);
   });

@@ -7,6 +7,7 @@
 export class StartGate {
   private running = 0;
   private readonly waiting: Array<() => void> = [];
+  private idleWaiters: Array<() => void> = [];
 
   constructor(private readonly limit: number) {
     if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`bad start limit ${limit}`);
@@ -24,7 +25,20 @@ export class StartGate {
       // The slot passes straight to the next in line, so `running` stays the same.
       if (next) next();
       else this.running -= 1;
+      if (this.running === 0) this.wakeIdleWaiters();
     };
+  }
+
+  /** Resolves once no start runs and none waits (at once when that is so already). */
+  whenIdle(): Promise<void> {
+    if (this.running === 0 && this.waiting.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private wakeIdleWaiters(): void {
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const wake of waiters) wake();
   }
 
   /** Starts under way, and starts waiting for a slot. */

@@ -141,6 +141,22 @@ export class WhatsAppSession {
     this.launch();
   }
 
+  /**
+   * Starts with a client of the warm pool, already waiting at `qr` (shown at `shownAt`): the QR
+   * is reported for this session now, and every later one as it comes.
+   */
+  startWarm(client: WhatsAppClient, qr: string, shownAt: number): void {
+    if (this.running) throw new Error(`session ${this.sessionId} already runs a client`);
+    this.clientOptions = {};
+    this.recoveryAttempt = 0;
+    this.qr = null;
+    this.pairingCode = null;
+    this.setStatus('initializing', null);
+    this.client = client;
+    this.wire(client);
+    this.onQr(client, qr, shownAt);
+  }
+
   async stop(reason: DisconnectReason = 'user_initiated'): Promise<void> {
     await this.teardown();
     this.setStatus('disconnected', reason);
@@ -370,10 +386,11 @@ export class WhatsAppSession {
     });
   }
 
-  private onQr(client: WhatsAppClient, qr: string): void {
+  /** `shownAt`: when WhatsApp Web made the QR (earlier than now for a pooled client's). */
+  private onQr(client: WhatsAppClient, qr: string, shownAt = Date.now()): void {
     const now = Date.now();
     this.openQrWindow(client, now);
-    const expiresAt = new Date(now + QR_LIFETIME_MS).toISOString();
+    const expiresAt = new Date(Math.max(now, shownAt + QR_LIFETIME_MS)).toISOString();
     const windowEndsAt = new Date(this.qrWindowEndsAt ?? now).toISOString();
     this.setStatus('qr_scanning', null);
     this.enqueue(async () => {

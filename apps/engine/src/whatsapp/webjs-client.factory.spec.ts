@@ -1,3 +1,14 @@
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { LocalAuth } from 'whatsapp-web.js';
 import { testEngineConfig } from '../sessions/testing/test-host';
 import { WebJsClientFactory } from './webjs-client.factory';
@@ -60,5 +71,58 @@ describe('WebJsClientFactory.create', () => {
       'pinned',
     );
     expect(client.pupBrowser).toBeFalsy();
+  });
+});
+
+describe('WebJsClientFactory warm-pool profiles', () => {
+  let dataDir: string;
+  let sut: WebJsClientFactory;
+
+  beforeEach(() => {
+    dataDir = mkdtempSync(join(tmpdir(), 'sb-warm-'));
+    sut = new WebJsClientFactory(testEngineConfig({ dataDir }), {}, false);
+  });
+  afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  /** What a pooled Chromium writes: a login in its own profile. */
+  function pooledLogin(poolId: string): void {
+    const storage = join(sut.warmDir(poolId), 'Default', 'Local Storage');
+    mkdirSync(storage, { recursive: true });
+    writeFileSync(join(storage, '000003.log'), 'login');
+    symlinkSync('host-1', join(sut.warmDir(poolId), 'SingletonLock'));
+  }
+
+  it('launches a pooled client on a profile of the pool, apart from the sessions', () => {
+    const options = new WebJsClientFactory(testEngineConfig({ dataDir }), {}, false).clientOptions(
+      'p1',
+      {},
+      join(dataDir, 'pool'),
+    );
+    expect(options.authStrategy).toMatchObject({ clientId: 'p1', dataPath: join(dataDir, 'pool') });
+    expect(sut.warmDir('p1')).toBe(join(dataDir, 'pool', 'session-p1'));
+  });
+
+  it('makes the claimed profile the session’s: login saved through it, moved home once closed', async () => {
+    mkdirSync(join(sut.authDir('wa-1'), 'Default'), { recursive: true });
+    pooledLogin('p1');
+    await sut.claimProfile('wa-1', 'p1');
+    expect(lstatSync(sut.authDir('wa-1')).isSymbolicLink()).toBe(true);
+    expect(await sut.hasAuth('wa-1')).toBe(true);
+    const archive = await sut.exportAuth('wa-1');
+
+    await sut.releaseProfile('wa-1');
+    expect(lstatSync(sut.authDir('wa-1')).isDirectory()).toBe(true);
+    expect(existsSync(sut.warmDir('p1'))).toBe(false);
+    expect(existsSync(join(sut.authDir('wa-1'), 'SingletonLock'))).toBe(false);
+    expect(await sut.exportAuth('wa-1')).toEqual(archive);
+  });
+
+  it('deletes both the link and the pooled profile on logout', async () => {
+    pooledLogin('p1');
+    await sut.claimProfile('wa-1', 'p1');
+    await sut.clearAuth('wa-1');
+    expect(existsSync(sut.authDir('wa-1'))).toBe(false);
+    expect(existsSync(sut.warmDir('p1'))).toBe(false);
+    expect(await sut.hasAuth('wa-1')).toBe(false);
   });
 });

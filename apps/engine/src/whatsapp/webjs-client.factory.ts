@@ -1,9 +1,9 @@
-import { readdir, rm } from 'node:fs/promises';
+import { readdir, rename, rm, symlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Client, LocalAuth, MessageMedia, type ClientOptions } from 'whatsapp-web.js';
 import type { EngineConfig } from '../engine-config';
 import { packProfile, SESSION_PROFILE_DIRS, unpackProfile } from '../persistence/profile-archive';
-import { freeProfile } from '../process/chromium-sweeper.service';
+import { claimedProfile, freeProfile, WARM_POOL_DIR } from '../process/chromium-sweeper.service';
 import type {
   CreateClientOptions,
   OutgoingMedia,
@@ -55,8 +55,33 @@ export class WebJsClientFactory implements WhatsAppClientFactory {
     return new Client(this.clientOptions(sessionId, options));
   }
 
+  createWarm(poolId: string): WhatsAppClient {
+    return new Client(this.clientOptions(poolId, {}, join(this.dataDir, WARM_POOL_DIR)));
+  }
+
+  /**
+   * The session's profile path becomes a symlink to the pooled client's profile, which its
+   * Chromium keeps using; `releaseProfile` turns it back into a plain directory once that
+   * Chromium is closed, and the boot sweep does so after a crash.
+   */
+  async claimProfile(sessionId: string, poolId: string): Promise<void> {
+    const path = this.authDir(sessionId);
+    await rm(path, { recursive: true, force: true });
+    await symlink(join(WARM_POOL_DIR, `session-${poolId}`), path, 'dir');
+  }
+
+  async discardWarm(poolId: string): Promise<void> {
+    const dir = this.warmDir(poolId);
+    await freeProfile(dir);
+    await rm(dir, { recursive: true, force: true, maxRetries: 3 });
+  }
+
   /** The options handed to the library; separate so the merge can be checked without Chromium. */
-  clientOptions(sessionId: string, options: CreateClientOptions): ClientOptions {
+  clientOptions(
+    sessionId: string,
+    options: CreateClientOptions,
+    dataPath = this.dataDir,
+  ): ClientOptions {
     const { puppeteer: extraPuppeteer, ...extraRest } = this.extra;
     const args = [
       ...BASE_CHROMIUM_ARGS,
@@ -67,7 +92,7 @@ export class WebJsClientFactory implements WhatsAppClientFactory {
       // The engine enforces its own QR window; the library's retry limit would race it.
       qrMaxRetries: 0,
       ...extraRest,
-      authStrategy: new LocalAuth({ clientId: sessionId, dataPath: this.dataDir }),
+      authStrategy: new LocalAuth({ clientId: sessionId, dataPath }),
       puppeteer: {
         headless: true,
         executablePath: this.config.chromiumPath,
@@ -87,7 +112,10 @@ export class WebJsClientFactory implements WhatsAppClientFactory {
   }
 
   async clearAuth(sessionId: string): Promise<void> {
-    await rm(this.authDir(sessionId), { recursive: true, force: true });
+    const path = this.authDir(sessionId);
+    const pooled = await claimedProfile(path);
+    if (pooled) await rm(pooled, { recursive: true, force: true });
+    await rm(path, { recursive: true, force: true });
   }
 
   async hasAuth(sessionId: string): Promise<boolean> {
@@ -103,7 +131,16 @@ export class WebJsClientFactory implements WhatsAppClientFactory {
   }
 
   async releaseProfile(sessionId: string): Promise<void> {
-    await freeProfile(this.authDir(sessionId));
+    const path = this.authDir(sessionId);
+    const pooled = await claimedProfile(path);
+    if (!pooled) {
+      await freeProfile(path);
+      return;
+    }
+    // The pooled Chromium ran on the pool's path: free that one, then move it home.
+    await freeProfile(pooled);
+    await rm(path, { force: true });
+    await rename(pooled, path);
   }
 
   async importAuth(sessionId: string, archive: Buffer): Promise<void> {
@@ -113,5 +150,9 @@ export class WebJsClientFactory implements WhatsAppClientFactory {
   /** LocalAuth's profile directory for a session (`<dataPath>/session-<clientId>`). */
   authDir(sessionId: string): string {
     return join(this.dataDir, `session-${sessionId}`);
+  }
+
+  warmDir(poolId: string): string {
+    return join(this.dataDir, WARM_POOL_DIR, `session-${poolId}`);
   }
 }

@@ -74,6 +74,8 @@ export interface WhatsAppClient {
   info?: { wid?: WebJsId; pushname?: string } | null;
   pupBrowser?: {
     process(): { pid?: number; kill(signal?: NodeJS.Signals): boolean } | null;
+    /** puppeteer's Browser says `disconnected` when Chromium closes or crashes. */
+    on?(event: 'disconnected', listener: () => void): unknown;
   } | null;
   initialize(): Promise<void>;
   destroy(): Promise<void>;
@@ -104,6 +106,18 @@ export interface OutgoingMedia {
 /** Builds one client per session; tests swap it for a fake through `WHATSAPP_CLIENT_FACTORY`. */
 export interface WhatsAppClientFactory {
   create(sessionId: string, options: CreateClientOptions): WhatsAppClient;
+  /**
+   * A client for the warm pool: started before any session is known, on a profile of its own
+   * (`poolId`), so it can show a QR the moment a session asks for one.
+   */
+  createWarm(poolId: string): WhatsAppClient;
+  /**
+   * Makes the pooled client's profile the session's (its LocalAuth directory was fixed at launch):
+   * the session's old profile, which holds no login, is replaced.
+   */
+  claimProfile(sessionId: string, poolId: string): Promise<void>;
+  /** Frees and deletes the profile of a pooled client that was never claimed. */
+  discardWarm(poolId: string): Promise<void>;
   /** Turns media into what the client's `sendMessage` accepts. */
   media(media: OutgoingMedia): unknown;
   /** Deletes the session's stored login, for a logout while no client runs. */
