@@ -18,13 +18,13 @@ import {
   type WhatsAppParty,
 } from '@switchboard/contracts';
 import { In, QueryFailedError, type DataSource, type EntityManager } from 'typeorm';
+import { DateUtils } from 'typeorm/util/DateUtils';
 import { SerialQueue } from '../common/serial-queue';
 import { isUniqueViolation } from '../database/unique-violation';
 import { Contact } from '../inbox/contact.entity';
 import { toE164 } from '../inbox/phone-number';
 import { BroadcasterService } from '../realtime/broadcaster.service';
 import { Chat } from './chat.entity';
-import { ContactSession } from './contact-session.entity';
 
 /** The number a message came through, as the pipeline needs it. */
 export interface SessionRef {
@@ -291,17 +291,32 @@ export class InboundPipelineService {
     // In id order, so two batches touching the same contacts lock them in the same order.
     const entries = [...perContact.values()].sort((a, b) => a.contact.id - b.contact.id);
     await this.upsertContactSessions(manager, session.id, entries, now);
-    for (const { contact, unread, last } of entries) {
-      await manager
-        .createQueryBuilder()
-        .update(Contact)
-        .set({
-          ...(unread > 0 ? { unreadMessages: () => `unread_messages + ${unread}` } : {}),
-          lastMessageAt: latest(contact.lastMessageAt, last),
-          latestChatCreatedAt: latest(contact.latestChatCreatedAt, last),
-        })
-        .where('id = :id', { id: contact.id })
-        .execute();
+    if (entries.length > 0) {
+      // One statement for every contact of the batch: unread count and latest message time.
+      const cases = (value: (entry: (typeof entries)[number]) => unknown, otherwise: string) => ({
+        sql: `CASE id ${entries.map(() => 'WHEN ? THEN ?').join(' ')} ELSE ${otherwise} END`,
+        params: entries.flatMap((entry) => [entry.contact.id, value(entry)]),
+      });
+      const unread = cases((entry) => entry.unread, '0');
+      const lastMessage = cases(
+        (entry) => this.time(latest(entry.contact.lastMessageAt, entry.last)),
+        'last_message_at',
+      );
+      const latestChat = cases(
+        (entry) => this.time(latest(entry.contact.latestChatCreatedAt, entry.last)),
+        'latest_chat_created_at',
+      );
+      await manager.query(
+        `UPDATE contacts SET unread_messages = unread_messages + ${unread.sql}, ` +
+          `last_message_at = ${lastMessage.sql}, latest_chat_created_at = ${latestChat.sql} ` +
+          `WHERE id IN (${entries.map(() => '?').join(', ')})`,
+        [
+          ...unread.params,
+          ...lastMessage.params,
+          ...latestChat.params,
+          ...entries.map((entry) => entry.contact.id),
+        ],
+      );
     }
     if (entries.length > 0) {
       const counted = await manager.getRepository(Contact).find({
@@ -445,7 +460,10 @@ export class InboundPipelineService {
     return items.map((item) => byKey.get(keyOf(item.identity))!);
   }
 
-  /** Each contact's link to the number: created with its first messages, or moved on. */
+  /**
+   * Each contact's link to the number, created with its first messages or moved on: one upsert
+   * on the unique (contact_id, whatsapp_session_id) for the whole batch.
+   */
   private async upsertContactSessions(
     manager: EntityManager,
     sessionId: number,
@@ -453,43 +471,49 @@ export class InboundPipelineService {
     now: Date,
   ): Promise<void> {
     if (entries.length === 0) return;
-    const links = manager.getRepository(ContactSession);
-    const found = new Map(
-      (
-        await links.find({
-          where: { whatsappSessionId: sessionId, contactId: In(entries.map((e) => e.contact.id)) },
-        })
-      ).map((link) => [Number(link.contactId), link]),
-    );
-    const created = entries.filter((entry) => !found.has(entry.contact.id));
-    if (created.length > 0) {
-      await links.insert(
-        created.map((entry) => ({
-          contactId: entry.contact.id,
-          whatsappSessionId: sessionId,
-          firstInteractionAt: entry.first,
-          lastInteractionAt: entry.last,
-          totalMessages: entry.count,
-          createdAt: now,
-          updatedAt: now,
-        })),
+    const updatedAt = this.time(now);
+    const params = entries.flatMap((entry) => [
+      entry.contact.id,
+      sessionId,
+      this.time(entry.first),
+      this.time(entry.last),
+      entry.count,
+      updatedAt,
+      updatedAt,
+    ]);
+    const insert =
+      'INSERT INTO contact_sessions (contact_id, whatsapp_session_id, first_interaction_at, ' +
+      'last_interaction_at, total_messages, created_at, updated_at) VALUES ' +
+      entries.map(() => '(?, ?, ?, ?, ?, ?, ?)').join(', ');
+    if (this.isSqlite()) {
+      await manager.query(
+        `${insert} ON CONFLICT (contact_id, whatsapp_session_id) DO UPDATE SET ` +
+          'total_messages = total_messages + excluded.total_messages, ' +
+          'first_interaction_at = MIN(COALESCE(first_interaction_at, excluded.first_interaction_at), excluded.first_interaction_at), ' +
+          'last_interaction_at = MAX(COALESCE(last_interaction_at, excluded.last_interaction_at), excluded.last_interaction_at), ' +
+          'updated_at = excluded.updated_at',
+        params,
       );
+      return;
     }
-    for (const entry of entries) {
-      const link = found.get(entry.contact.id);
-      if (!link) continue;
-      await manager
-        .createQueryBuilder()
-        .update(ContactSession)
-        .set({
-          totalMessages: () => `total_messages + ${entry.count}`,
-          firstInteractionAt: earliest(link.firstInteractionAt, entry.first),
-          lastInteractionAt: latest(link.lastInteractionAt, entry.last),
-          updatedAt: now,
-        })
-        .where('id = :id', { id: link.id })
-        .execute();
-    }
+    await manager.query(
+      `${insert} ON DUPLICATE KEY UPDATE ` +
+        'total_messages = total_messages + VALUES(total_messages), ' +
+        'first_interaction_at = LEAST(COALESCE(first_interaction_at, VALUES(first_interaction_at)), VALUES(first_interaction_at)), ' +
+        'last_interaction_at = GREATEST(COALESCE(last_interaction_at, VALUES(last_interaction_at)), VALUES(last_interaction_at)), ' +
+        'updated_at = VALUES(updated_at)',
+      params,
+    );
+  }
+
+  /** A time as the driver stores a DATETIME: SQLite's UTC text, MySQL's Date. */
+  private time(value: Date): unknown {
+    if (!this.isSqlite()) return value;
+    return DateUtils.mixedDateToUtcDatetimeString(value);
+  }
+
+  private isSqlite(): boolean {
+    return this.dataSource.options.type === 'better-sqlite3';
   }
 
   private async announce(
@@ -555,7 +579,7 @@ export class InboundPipelineService {
    * ends would nest inside it; one message at a time there. MySQL gives each its own connection.
    */
   private serialized<T>(work: () => Promise<T>): Promise<T> {
-    if (this.dataSource.options.type !== 'better-sqlite3') return work();
+    if (!this.isSqlite()) return work();
     return this.sqliteWrites.run('sqlite', work);
   }
 
