@@ -3,7 +3,7 @@ import { cpus } from 'node:os';
 import { benchEngine, type EngineBenchOptions, type EngineBenchResult } from './engine.bench';
 
 const USAGE =
-  'npm run bench:engine -- [--sessions=50] [--together=10] [--idle-seconds=15]\n  [--single-runs=3]';
+  '[ENGINE_WARM_POOL=n] [ENGINE_START_CONCURRENCY=n] npm run bench:engine -- [--sessions=50]\n  [--together=10] [--idle-seconds=15] [--single-runs=3]';
 
 /** The product targets. */
 const TARGET_QR_P95_MS = 3_000;
@@ -73,6 +73,14 @@ function verdicts(r: EngineBenchResult): Verdict[] {
 function print(r: EngineBenchResult): void {
   const rows: Array<[string, string]> = [
     [
+      'engine settings',
+      `ENGINE_WARM_POOL=${r.warmPool}, ENGINE_START_CONCURRENCY=${r.startConcurrency}`,
+    ],
+    [
+      'PSS per pooled client (idle, at its QR)',
+      r.pooledClientPssMiB === null ? '— (no pool)' : `${r.pooledClientPssMiB} MiB`,
+    ],
+    [
       `first QR, 1 session × ${r.qrSingle.n} (baseline)`,
       `p50 ${r.qrSingle.p50} ms, p95 ${r.qrSingle.p95} ms`,
     ],
@@ -120,7 +128,9 @@ async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   process.stdout.write(
     `engine bench: ${options.sessions} sessions, ${options.together} together, ` +
-      `${cpus().length} CPUs — real whatsapp-web.js in Chromium against the fake WhatsApp Web\n`,
+      `${cpus().length} CPUs, ENGINE_WARM_POOL=${process.env.ENGINE_WARM_POOL || '0 (default)'}, ` +
+      `ENGINE_START_CONCURRENCY=${process.env.ENGINE_START_CONCURRENCY || 'default'} — ` +
+      `real whatsapp-web.js in Chromium against the fake WhatsApp Web\n`,
   );
   const started = Date.now();
   const result = await benchEngine(options, (line) =>

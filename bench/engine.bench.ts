@@ -11,6 +11,7 @@ import pino from 'pino';
 import { DataSource, In } from 'typeorm';
 import { createEngineApp } from '../apps/engine/src/create-engine-app';
 import { loadEngineConfig } from '../apps/engine/src/engine-config';
+import { SessionHostService } from '../apps/engine/src/sessions/session-host.service';
 import { loadConfig } from '../apps/server/src/config/app-config';
 import { createApp } from '../apps/server/src/create-app';
 import { EngineEventRecord } from '../apps/server/src/engine-link/engine-event.entity';
@@ -52,6 +53,12 @@ export interface LatencySummary {
 export interface EngineBenchResult {
   sessions: number;
   together: number;
+  /** ENGINE_WARM_POOL of the engines measured (clients kept waiting at a QR). */
+  warmPool: number;
+  /** Start slots (ENGINE_START_CONCURRENCY) of the engines measured. */
+  startConcurrency: number;
+  /** PSS of the pool's Chromiums, per pooled client, with no session running; null without a pool. */
+  pooledClientPssMiB: number | null;
   /** Start command → the server's row showing the first QR, in ms. */
   qrSingle: LatencySummary;
   qrTogether: LatencySummary;
@@ -89,6 +96,8 @@ class EngineBenchSystem {
   private server: NestExpressApplication | null = null;
   private serverUrl = '';
   engine: { app: INestApplication; url: string } | null = null;
+  warmPool = 0;
+  startConcurrency = 0;
 
   async start(): Promise<void> {
     await this.fake.start();
@@ -124,16 +133,42 @@ class EngineBenchSystem {
       ENGINE_AUTH_SETTLE_MS: '7000',
       ENGINE_DESTROY_TIMEOUT_MS: '5000',
       LOG_LEVEL: 'silent',
-      // The operator's start concurrency, to compare settings on the same machine.
+      // The operator's start concurrency and warm pool, to compare settings on the same machine.
       ...(process.env.ENGINE_START_CONCURRENCY
         ? { ENGINE_START_CONCURRENCY: process.env.ENGINE_START_CONCURRENCY }
         : {}),
+      ...(process.env.ENGINE_WARM_POOL ? { ENGINE_WARM_POOL: process.env.ENGINE_WARM_POOL } : {}),
     });
+    this.warmPool = config.warmPool;
+    this.startConcurrency = config.startConcurrency;
     const app = await createEngineApp(config, pino({ level: 'silent' }), {
       clientOptions: fakeWhatsAppClientOptions(this.fake),
     });
     await app.listen(port, '127.0.0.1');
     this.engine = { app, url: `http://127.0.0.1:${port}` };
+  }
+
+  private host(): SessionHostService {
+    if (!this.engine) throw new Error('no engine running');
+    return this.engine.app.get(SessionHostService);
+  }
+
+  /** Every pooled client waiting at its QR, and no session running: the state a new session meets. */
+  async settledPool(): Promise<void> {
+    await waitUntil(
+      () => {
+        const host = this.host();
+        return host.counts().running === 0 && host.warmPoolCounts().ready === this.warmPool;
+      },
+      `the warm pool to hold ${this.warmPool} clients`,
+      300_000,
+    );
+  }
+
+  /** The QR the engine shows for a session now (what a user would scan), or null. */
+  async shownQr(sessionId: string): Promise<string | null> {
+    const reply = await this.command('sessionStatus', sessionId);
+    return (reply.body as { qr?: { qr?: string } | null }).qr?.qr ?? null;
   }
 
   /** Graceful stop: the engine saves every login at the server and gives its leases back. */
@@ -250,6 +285,14 @@ export async function benchEngine(
     log(`QR latency: ${options.together} sessions started together`);
     const qrTogether = summarize(await qrLatency(system, options.together));
     log(`  p50 ${qrTogether.p50} ms, p95 ${qrTogether.p95} ms, max ${qrTogether.max} ms`);
+    let pooledClientPssMiB: number | null = null;
+    if (system.warmPool > 0) {
+      await system.settledPool();
+      // Let the pool's pages go idle before reading their memory.
+      await sleep(5_000);
+      pooledClientPssMiB = round(pssBytes(descendantsOf(process.pid)) / MiB / system.warmPool);
+      log(`  warm pool: ${pooledClientPssMiB} MiB PSS per pooled client`);
+    }
 
     log(`linking ${options.sessions} sessions, ${options.together} at a time`);
     const memBefore = memAvailableBytes();
@@ -321,6 +364,9 @@ export async function benchEngine(
     return {
       sessions: options.sessions,
       together: options.together,
+      warmPool: system.warmPool,
+      startConcurrency: system.startConcurrency,
+      pooledClientPssMiB,
       qrSingle,
       qrTogether,
       linkSeconds: round(linkSeconds),
@@ -355,6 +401,7 @@ export async function benchEngine(
  * for their Chromiums to exit.
  */
 async function qrLatency(system: EngineBenchSystem, count: number): Promise<number[]> {
+  await system.settledPool();
   const ids = await system.createSessions(count);
   const started = performance.now();
   const shown = new Map<string, number>();
@@ -371,20 +418,36 @@ async function qrLatency(system: EngineBenchSystem, count: number): Promise<numb
     20,
   );
   await system.stopAll(ids);
-  await waitUntil(() => descendantsOf(process.pid).length === 0, 'every Chromium to exit', 60_000);
+  // Stopping closed their Chromiums; only the pool's remain (none without a pool).
+  if (system.warmPool === 0)
+    await waitUntil(
+      () => descendantsOf(process.pid).length === 0,
+      'every Chromium to exit',
+      60_000,
+    );
   return [...shown.values()];
 }
 
 /** Starts the sessions at once, scans each QR with a phone of its own, waits until connected. */
 async function link(system: EngineBenchSystem, ids: string[], firstIndex: number): Promise<void> {
-  const seen = new Set(system.fake.pendingQrs());
   await system.startAll(ids);
-  for (let i = 0; i < ids.length; i += 1) {
-    const qr = await system.fake.waitForQr({ exclude: [...seen], timeoutMs: 120_000 });
-    seen.add(qr);
-    const phone = `62812${String(firstIndex + i).padStart(7, '0')}`;
-    await system.fake.scanQr(qr, { phone, pushname: `Bench ${firstIndex + i}` });
-  }
+  // Each session's own QR, as its user would scan it (pooled clients show QRs of no session).
+  const pending = new Map(ids.map((id, i) => [id, firstIndex + i]));
+  await waitUntil(
+    async () => {
+      for (const [id, index] of pending) {
+        const qr = await system.shownQr(id);
+        if (!qr) continue;
+        const phone = `62812${String(index).padStart(7, '0')}`;
+        await system.fake.scanQr(qr, { phone, pushname: `Bench ${index}` });
+        pending.delete(id);
+      }
+      return pending.size === 0;
+    },
+    `the QRs of ${ids.length} sessions`,
+    300_000,
+    100,
+  );
   await waitUntil(
     async () => [...(await system.statuses(ids)).values()].every((s) => s === 'connected'),
     `${ids.length} sessions to connect`,
