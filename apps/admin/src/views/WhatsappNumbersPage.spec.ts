@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as api from '@/api/sessions';
 import { ApiError } from '@/api/http';
 import { setLocale } from '@/i18n/use-i18n';
+import { useRealtimeStore } from '@/stores/use-realtime-store';
 import { useSessionsStore } from '@/stores/use-sessions-store';
 import { aSession, limitsOf, statusEvent } from '@/test/session-factory';
 import { signedIn } from '@/test/signed-in';
@@ -163,5 +164,25 @@ describe('WhatsappNumbersPage', () => {
     expect(page.get('h1').text()).toBe('Nomor WhatsApp');
     expect(page.get('[data-testid="numbers-usage"]').text()).toBe('1 dari 5 nomor');
     expect(page.get('[data-testid="number-status"]').text()).toContain('Terhubung');
+  });
+
+  it('reads the list again when the realtime connection comes back, since events were missed', async () => {
+    const row = aSession({ status: 'qr_scanning' });
+    vi.mocked(api.listSessions).mockResolvedValue([row]);
+    const page = await mountPage();
+    const realtime = useRealtimeStore();
+    realtime.state = 'connected';
+    await flushPromises();
+    realtime.state = 'connecting';
+    await flushPromises();
+    vi.mocked(api.listSessions).mockResolvedValue([
+      { ...row, status: 'connected', phone_number: '+6281234567890' },
+    ]);
+
+    realtime.state = 'connected';
+    await flushPromises();
+
+    expect(page.get('[data-testid="number-status"]').text()).toContain('Connected');
+    expect(page.get('[data-testid="number-phone"]').text()).toBe('+62 812-3456-7890');
   });
 });
