@@ -1,3 +1,5 @@
+import { inboxEn, inboxId } from './messages-inbox';
+
 /**
  * Every user-visible string of the admin SPA, keyed the way vue-i18n keys them
  * (nested objects, dotted paths, `{name}` placeholders), so a later switch to vue-i18n
@@ -217,6 +219,7 @@ export const en = {
     sessionExpired: 'Your session has expired. Please sign in again.',
     generic: 'Something went wrong. Try again in a moment.',
   },
+  ...inboxEn,
 };
 
 /** The shape every locale must fill; a missing or extra key is a type error. */
@@ -437,6 +440,7 @@ export const id: Messages = {
     sessionExpired: 'Sesi Anda telah berakhir. Silakan masuk lagi.',
     generic: 'Terjadi kesalahan. Coba lagi sebentar lagi.',
   },
+  ...inboxId,
 };
 
 export const messages = { en, id } satisfies Record<string, Messages>;

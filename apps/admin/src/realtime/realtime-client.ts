@@ -1,4 +1,5 @@
 import {
+  echoChannelName,
   RealtimeEvent,
   userChannel,
   type BroadcastDriver,
@@ -29,6 +30,19 @@ interface Subscription {
   callback: (payload: never) => void;
 }
 
+/** A presence channel's members as Echo reports them (each member's `user_info`). */
+export interface PresenceCallbacks<Member> {
+  here: (members: Member[]) => void;
+  joining: (member: Member) => void;
+  leaving: (member: Member) => void;
+}
+
+interface Presence {
+  /** A wire name, e.g. `presence-workspace.1.agents`. */
+  channel: string;
+  callbacks: PresenceCallbacks<never>;
+}
+
 type AnyEcho = Echo<'socket.io'> | Echo<'pusher'>;
 
 const PRIVATE_PREFIX = 'private-';
@@ -42,6 +56,7 @@ export class RealtimeClient {
   private echo: AnyEcho | null = null;
   private activeDriver: BroadcastDriver | null = null;
   private readonly subscriptions = new Set<Subscription>();
+  private readonly presences = new Set<Presence>();
   private generation = 0;
   private stopped = false;
 
@@ -84,6 +99,17 @@ export class RealtimeClient {
     };
   }
 
+  /** Joins a presence channel (kept across rebuilds); returns the way to leave it. */
+  join<Member>(channel: string, callbacks: PresenceCallbacks<Member>): () => void {
+    const presence: Presence = { channel, callbacks };
+    this.presences.add(presence);
+    if (this.echo) this.attachPresence(this.echo, presence);
+    return () => {
+      this.presences.delete(presence);
+      this.echo?.leave(echoChannelName(channel));
+    };
+  }
+
   /** Tears the connection down and builds it again from the server's current config. */
   async rebuild(): Promise<void> {
     this.echo?.disconnect();
@@ -112,6 +138,7 @@ export class RealtimeClient {
       .private(echoName(userChannel(this.options.userId)))
       .listen(`.${RealtimeEvent.DRIVER_CHANGED}`, () => void this.rebuild());
     for (const subscription of this.subscriptions) this.attach(echo, subscription);
+    for (const presence of this.presences) this.attachPresence(echo, presence);
   }
 
   private build(config: RealtimeClientConfig): AnyEcho {
@@ -158,6 +185,14 @@ export class RealtimeClient {
 
   private attach(echo: AnyEcho, { channel, event, callback }: Subscription): void {
     echo.private(echoName(channel)).listen(`.${event}`, callback);
+  }
+
+  private attachPresence(echo: AnyEcho, { channel, callbacks }: Presence): void {
+    echo
+      .join(echoChannelName(channel))
+      .here(callbacks.here)
+      .joining(callbacks.joining)
+      .leaving(callbacks.leaving);
   }
 
   private report(state: RealtimeState): void {

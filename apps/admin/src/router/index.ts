@@ -4,6 +4,7 @@ import { onSessionExpired } from '@/api/http';
 import AppLayout from '@/components/AppLayout.vue';
 import { t, type MessageKey } from '@/i18n/use-i18n';
 import { useSessionStore } from '@/stores/use-session-store';
+import InboxPage from '@/views/InboxPage.vue';
 import LoginPage from '@/views/LoginPage.vue';
 import MembersPage from '@/views/MembersPage.vue';
 import NotFoundPage from '@/views/NotFoundPage.vue';
@@ -40,6 +41,14 @@ const routes: RouteRecordRaw[] = [
         name: 'overview',
         component: OverviewPage,
         meta: { titleKey: 'nav.overview', nav: true },
+      },
+      {
+        // The open conversation is one contact on one number; both in the path, so a phone's
+        // back button returns to the list.
+        path: 'chats/:contactUuid?/:sessionUuid?',
+        name: 'inbox',
+        component: InboxPage,
+        meta: { titleKey: 'inbox.title', nav: true, minRole: 'agent' },
       },
       {
         path: 'members',

@@ -1,7 +1,11 @@
 import type { BroadcastDriver, RealtimeEventMap, RealtimeEventName } from '@switchboard/contracts';
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import { RealtimeClient, type RealtimeState } from '@/realtime/realtime-client';
+import {
+  RealtimeClient,
+  type PresenceCallbacks,
+  type RealtimeState,
+} from '@/realtime/realtime-client';
 
 /** How long a first connection may take before the page says realtime is down. */
 const RETRY_CONFIG_MS = 5_000;
@@ -64,10 +68,16 @@ export const useRealtimeStore = defineStore('realtime', () => {
     return client.listen(channel, event, callback);
   }
 
+  /** Joins a presence channel; the client keeps it joined across reconnects. */
+  function join<Member>(channel: string, callbacks: PresenceCallbacks<Member>): () => void {
+    if (!client) throw new Error('realtime is not connected: sign in first');
+    return client.join(channel, callbacks);
+  }
+
   /** `X-Socket-Id` for API calls whose own broadcast this page should not receive. */
   function socketId(): string | undefined {
     return client?.socketId;
   }
 
-  return { state, driver, wasConnected, connect, disconnect, listen, socketId };
+  return { state, driver, wasConnected, connect, disconnect, listen, join, socketId };
 });
