@@ -193,6 +193,9 @@ describeWithBrowser('admin SPA: WhatsApp numbers page', () => {
     const text = await page.locator('body').innerText();
     expect(text).not.toMatch(/\b(numbers|sessionStatus|providers|nav|layout|qrModal)\.\w+/);
     await shot(page, 'bahasa-indonesia');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await shot(page, 'phone-size');
+    await page.setViewportSize({ width: 1280, height: 860 });
     // Remembered for this user across a reload.
     await page.reload();
     await expectText(page.locator('h1'), 'Nomor WhatsApp');
