@@ -1,6 +1,12 @@
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, normalize, relative, sep } from 'node:path';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { gunzip as gunzipCallback, gzip as gzipCallback } from 'node:zlib';
+
+// Off the event loop: a real WhatsApp Web profile is megabytes, packed for each of dozens of
+// sessions while they restore, and a synchronous gzip would stall every client's CDP traffic.
+const gzip = promisify(gzipCallback);
+const gunzip = promisify(gunzipCallback);
 
 /**
  * Where WhatsApp Web keeps a linked device in a Chromium profile: the web.whatsapp.com origin's
@@ -66,7 +72,7 @@ async function packOnce(profileDir: string, dirs: readonly string[]): Promise<Bu
   const after: string[] = [];
   for (const dir of dirs) after.push(...(await listFiles(join(profileDir, dir))));
   if (after.join('\n') !== listed.join('\n')) return null;
-  return gzipSync(Buffer.concat(parts));
+  return gzip(Buffer.concat(parts));
 }
 
 /**
@@ -80,7 +86,7 @@ export async function unpackProfile(
 ): Promise<number> {
   let raw: Buffer;
   try {
-    raw = gunzipSync(archive);
+    raw = await gunzip(archive);
   } catch {
     throw new ProfileArchiveError('auth archive is not a gzip stream');
   }
