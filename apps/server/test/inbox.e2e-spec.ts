@@ -303,6 +303,8 @@ describe('inbox API: conversations, threads, mark read, a contact’s numbers', 
         edited: false,
         revoked: false,
         created_at: expect.any(String) as string,
+        // A customer's message: no send of Switchboard's to tell about.
+        delivery: null,
       },
     ]);
     const second = await get<Page<InboxMessageView>>(

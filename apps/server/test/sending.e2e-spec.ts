@@ -339,6 +339,11 @@ describe('sending: replies from the number the customer wrote to', () => {
       expect.objectContaining({ session_uuid: first.uuid, error: null }),
     ]);
     expect(sentBy(first, text)).toEqual([expect.objectContaining({ chatId: `${customer}@c.us` })]);
+    // The thread shows the same, for the agent scrolling past it.
+    const thread = (
+      await http().get(`/api/conversations/${contact}/messages`).set(agentA).expect(200)
+    ).body as Page<OutboundMessageView>;
+    expect(thread.data.find((m) => m.uuid === view.uuid)?.delivery).toEqual(view.delivery);
 
     // Without failover the message fails with the reason, and nothing goes out.
     const strict = await reply(contact, { text: 'only from that number', allow_failover: false });

@@ -1,5 +1,6 @@
 import type { MessageStatus } from './acks';
 import type { MessageDirection } from './messages';
+import type { MessageDeliveryView } from './outbound';
 import type { ProviderType, SessionStatus } from './session-status';
 
 /**
@@ -87,6 +88,8 @@ export interface InboxMessageView {
   edited: boolean;
   revoked: boolean;
   created_at: string;
+  /** How a message sent from Switchboard went (numbers tried, failover, error); else null. */
+  delivery: MessageDeliveryView | null;
 }
 
 /** `POST /api/conversations/{contact uuid}/read`; without `session_uuid` every number's messages. */

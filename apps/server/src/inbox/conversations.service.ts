@@ -4,11 +4,8 @@ import {
   MESSAGE_PREVIEW_LENGTH,
   type ContactNumberView,
   type ConversationView,
-  type InboxMediaView,
   type InboxMessageView,
   type MarkConversationReadResult,
-  type MessageDirection,
-  type MessageStatus,
   type NumberUnreadView,
   type Page,
   type ProviderType,
@@ -17,7 +14,10 @@ import {
 import type { DataSource } from 'typeorm';
 import { AppException } from '../common/app.exception';
 import { countryCallingCode } from './phone-number';
+import { dbDate, dbDateOrNull } from '../database/db-date';
+import { bodyOf, stringOrNull, toMessageView, type ChatMessageRow } from './message-view';
 import { Chat } from '../messaging/chat.entity';
+import { parseChatMetadata } from '../messaging/chat-metadata';
 import type {
   ListConversationsQuery,
   ListMessagesQuery,
@@ -56,17 +56,8 @@ interface ContactRow {
   type: 'individual' | 'group' | null;
 }
 
-interface ChatRow {
-  id: number | string;
-  uuid: string;
+interface ChatRow extends ChatMessageRow {
   contact_id: number | string;
-  whatsapp_session_id: number | string | null;
-  wam_id: string | null;
-  type: MessageDirection | null;
-  metadata: string;
-  message_status: MessageStatus | null;
-  is_read: number | boolean | string;
-  created_at: Date | string;
 }
 
 const CONVERSATION_LIMIT = 30;
@@ -348,7 +339,7 @@ export class ConversationsService {
       if (!contact || !number) return [];
       const head = headById.get(Number(row.id));
       const message = head?.chat_id == null ? undefined : latestById.get(Number(head.chat_id));
-      const metadata = message ? parseMetadata(message.metadata) : null;
+      const metadata = message ? parseChatMetadata(message.metadata) : null;
       return [
         {
           contact: {
@@ -372,11 +363,11 @@ export class ConversationsService {
                   type: stringOrNull(metadata.type),
                   body_preview: bodyOf(metadata).slice(0, MESSAGE_PREVIEW_LENGTH),
                   status: message.message_status,
-                  created_at: iso(message.created_at),
+                  created_at: dbDate(message.created_at).toISOString(),
                 }
               : null,
           unread_count: Number(head?.unread ?? 0),
-          last_activity_at: iso(row.activity_at),
+          last_activity_at: dbDate(row.activity_at).toISOString(),
         },
       ];
     });
@@ -473,7 +464,7 @@ const CHAT_COLUMNS =
   'ch.id AS id, ch.uuid AS uuid, ch.contact_id AS contact_id, ' +
   'ch.whatsapp_session_id AS whatsapp_session_id, ch.wam_id AS wam_id, ch.type AS type, ' +
   'ch.metadata AS metadata, ch.message_status AS message_status, ch.is_read AS is_read, ' +
-  'ch.created_at AS created_at';
+  'ch.idempotency_key AS idempotency_key, ch.created_at AS created_at';
 
 /** `!` as the LIKE escape character: it needs no escaping itself in MySQL or SQLite literals. */
 function escapeLike(text: string): string {
@@ -529,72 +520,6 @@ function contactName(contact: ContactRow): string | null {
   return name || contact.full_name?.trim() || null;
 }
 
-function parseMetadata(text: string | null): Record<string, unknown> {
-  try {
-    const value: unknown = JSON.parse(text ?? '');
-    return typeof value === 'object' && value !== null && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : {};
-  } catch {
-    return {};
-  }
-}
-
-function bodyOf(metadata: Record<string, unknown>): string {
-  if (typeof metadata.body === 'string') return metadata.body;
-  // Blazz's own rows keep Meta's shape: { text: { body } } or a media caption.
-  const text = metadata.text as { body?: unknown } | undefined;
-  return typeof text?.body === 'string' ? text.body : '';
-}
-
-function mediaOf(metadata: Record<string, unknown>): InboxMediaView | null {
-  const media = metadata.media;
-  if (typeof media !== 'object' || media === null) return null;
-  const m = media as Record<string, unknown>;
-  return {
-    mimetype: stringOrNull(m.mimetype),
-    filename: stringOrNull(m.filename),
-    size: typeof m.size === 'number' ? m.size : null,
-    provider_media_id: stringOrNull(m.provider_media_id),
-    voice: m.voice === true,
-  };
-}
-
-function toMessageView(row: ChatRow, sessionUuids: Map<number, string>): InboxMessageView {
-  const metadata = parseMetadata(row.metadata);
-  const direction = row.type ?? 'inbound';
-  return {
-    id: Number(row.id),
-    uuid: row.uuid,
-    direction,
-    type: stringOrNull(metadata.type),
-    body: bodyOf(metadata),
-    media: mediaOf(metadata),
-    status: row.message_status,
-    is_read: direction === 'outbound' || Number(row.is_read) === 1 || row.is_read === true,
-    provider_message_id: row.wam_id,
-    session_uuid:
-      row.whatsapp_session_id === null
-        ? null
-        : (sessionUuids.get(Number(row.whatsapp_session_id)) ?? null),
-    sender_name: stringOrNull(metadata.sender_name),
-    edited: typeof metadata.edited_at === 'string',
-    revoked: metadata.revoked === true,
-    created_at: iso(row.created_at),
-  };
-}
-
-function stringOrNull(value: unknown): string | null {
-  return typeof value === 'string' ? value : null;
-}
-
-/** SQLite hands back the stored UTC text (`YYYY-MM-DD HH:MM:SS.SSS`), MySQL a Date. */
-function iso(value: Date | string): string {
-  if (value instanceof Date) return value.toISOString();
-  const text = value.includes('T') ? value : `${value.replace(' ', 'T')}`;
-  return new Date(text.endsWith('Z') ? text : `${text}Z`).toISOString();
-}
-
 function isoOrNull(value: Date | string | null): string | null {
-  return value === null ? null : iso(value);
+  return dbDateOrNull(value)?.toISOString() ?? null;
 }

@@ -1,43 +1,33 @@
-import type { InboxMediaView, OutboundMessageView } from '@switchboard/contracts';
+import type { MessageDeliveryView, OutboundMessageView } from '@switchboard/contracts';
+import { toMessageView } from '../inbox/message-view';
 import type { Chat } from '../messaging/chat.entity';
-import { deliveryView, parseMetadata } from './outbound-metadata';
 
 /** A message sent from Switchboard, as the send API answers it. */
 export function toOutboundView(chat: Chat, sessionUuids: Map<number, string>): OutboundMessageView {
-  const metadata = parseMetadata(chat.metadata);
-  const media = metadata.media as Partial<InboxMediaView> | null | undefined;
-  return {
-    id: Number(chat.id),
-    uuid: chat.uuid,
-    direction: 'outbound',
-    type: typeof metadata.type === 'string' ? metadata.type : null,
-    body: typeof metadata.body === 'string' ? metadata.body : '',
-    media: media
-      ? {
-          mimetype: media.mimetype ?? null,
-          filename: media.filename ?? null,
-          size: media.size ?? null,
-          provider_media_id: media.provider_media_id ?? null,
-          voice: media.voice === true,
-        }
-      : null,
-    status: chat.messageStatus,
-    is_read: true,
-    provider_message_id: chat.wamId,
-    session_uuid:
-      chat.whatsappSessionId === null
-        ? null
-        : (sessionUuids.get(Number(chat.whatsappSessionId)) ?? null),
-    sender_name: null,
-    edited: false,
-    revoked: metadata.revoked === true,
-    created_at: new Date(chat.createdAt).toISOString(),
-    delivery: deliveryView(metadata, chat.idempotencyKey) ?? {
+  const view = toMessageView(
+    {
+      id: chat.id,
+      uuid: chat.uuid,
+      whatsapp_session_id: chat.whatsappSessionId,
+      wam_id: chat.wamId,
+      type: chat.type,
+      metadata: chat.metadata,
+      message_status: chat.messageStatus,
+      is_read: chat.isRead,
       idempotency_key: chat.idempotencyKey,
-      error: null,
-      attempts: [],
-      failed_over_from: null,
-      retries: 0,
+      created_at: chat.createdAt,
     },
+    sessionUuids,
+  );
+  return { ...view, delivery: view.delivery ?? notSentFromSwitchboard(chat.idempotencyKey) };
+}
+
+function notSentFromSwitchboard(idempotencyKey: string | null): MessageDeliveryView {
+  return {
+    idempotency_key: idempotencyKey,
+    error: null,
+    attempts: [],
+    failed_over_from: null,
+    retries: 0,
   };
 }

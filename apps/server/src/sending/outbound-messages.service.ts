@@ -19,12 +19,12 @@ import { JOB_QUEUE, type JobQueue } from '../drivers/queue/job-queue.port';
 import { WorkRecovery } from '../drivers/queue/work-recovery';
 import { Contact } from '../inbox/contact.entity';
 import { Chat } from '../messaging/chat.entity';
+import { parseChatMetadata } from '../messaging/chat-metadata';
 import { ContactSession } from '../messaging/contact-session.entity';
 import { BroadcasterService } from '../realtime/broadcaster.service';
 import { WhatsappSession } from '../sessions/whatsapp-session.entity';
 import {
   outboundMetadata,
-  parseMetadata,
   storedSend,
   type OutboundMetadata,
   type StoredSend,
@@ -134,7 +134,7 @@ export class OutboundMessagesService implements OnModuleInit {
     messageUuid: string,
   ): Promise<OutboundMessageView> {
     const { chat, contact } = await this.findMessage(workspaceId, contactUuid, messageUuid);
-    const metadata = parseMetadata(chat.metadata);
+    const metadata = parseChatMetadata(chat.metadata);
     const send = storedSend(metadata);
     if (chat.type !== 'outbound' || !send) {
       throw AppException.conflict('Only a message sent from Switchboard can be sent again', {
@@ -216,7 +216,7 @@ export class OutboundMessagesService implements OnModuleInit {
       .andWhere('chat.deleted_at IS NULL')
       .getMany();
     for (const row of rows) {
-      const send = storedSend(parseMetadata(row.metadata));
+      const send = storedSend(parseChatMetadata(row.metadata));
       if (send) await this.enqueue(row.uuid, send.retries);
     }
     return rows.length;

@@ -73,17 +73,6 @@ function bodyOf(content: OutboundContent): string {
   }
 }
 
-export function parseMetadata(text: string | null): Record<string, unknown> {
-  try {
-    const value: unknown = JSON.parse(text ?? '');
-    return typeof value === 'object' && value !== null && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : {};
-  } catch {
-    return {};
-  }
-}
-
 /** The send stored on a message, or null for a message that was not sent from Switchboard. */
 export function storedSend(metadata: Record<string, unknown>): StoredSend | null {
   const send = metadata.send;

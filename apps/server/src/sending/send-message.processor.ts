@@ -13,6 +13,7 @@ import { DataSource } from 'typeorm';
 import { JOB_QUEUE, type Job, type JobQueue } from '../drivers/queue/job-queue.port';
 import { Contact } from '../inbox/contact.entity';
 import { Chat } from '../messaging/chat.entity';
+import { parseChatMetadata } from '../messaging/chat-metadata';
 import { BroadcasterService } from '../realtime/broadcaster.service';
 import type { WhatsappSession } from '../sessions/whatsapp-session.entity';
 import {
@@ -22,7 +23,7 @@ import {
 } from '../whatsapp/whatsapp-adapter.port';
 import { WhatsAppException } from '../whatsapp/whatsapp.exception';
 import { NumberHealthService } from './number-health.service';
-import { parseMetadata, storedSend, type StoredSend } from './outbound-metadata';
+import { storedSend, type StoredSend } from './outbound-metadata';
 import { SenderSelector } from './sender-selector';
 import { SEND_ATTEMPTS, SENDS_QUEUE, type SendMessageJobData } from './sending.queue';
 
@@ -68,7 +69,7 @@ export class SendMessageProcessor implements OnModuleInit {
       .findOne({ where: { uuid: job.data.chat_uuid, type: 'outbound' } });
     // Gone, deleted, or already taken by a provider: a replayed job has nothing left to do.
     if (!chat || chat.deletedAt || chat.messageStatus !== 'pending' || chat.wamId) return;
-    const metadata = parseMetadata(chat.metadata);
+    const metadata = parseChatMetadata(chat.metadata);
     const send = storedSend(metadata);
     if (!send) return;
     const contact = await this.dataSource
