@@ -19,7 +19,7 @@ import {
 } from '@switchboard/contracts';
 import { In, QueryFailedError, type DataSource, type EntityManager } from 'typeorm';
 import { DateUtils } from 'typeorm/util/DateUtils';
-import { SerialQueue } from '../common/serial-queue';
+import { TransactionRunner } from '../database/transaction-runner';
 import { isUniqueViolation } from '../database/unique-violation';
 import { Contact } from '../inbox/contact.entity';
 import { toE164 } from '../inbox/phone-number';
@@ -67,10 +67,10 @@ const MAX_CLOCK_SKEW_MS = 5 * 60 * 1000;
 export class InboundPipelineService {
   private readonly logger = new Logger('InboundPipeline');
   /** SQLite has one connection: its message transactions go one at a time. */
-  private readonly sqliteWrites = new SerialQueue<'sqlite'>();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly transactions: TransactionRunner,
     private readonly broadcaster: BroadcasterService,
   ) {}
 
@@ -100,9 +100,7 @@ export class InboundPipelineService {
     }
     if (batch.length === 0) return outcomes;
     const stored = await this.retrying(() =>
-      this.serialized(() =>
-        this.dataSource.transaction((manager) => this.storeMany(manager, session, batch)),
-      ),
+      this.transactions.run((manager) => this.storeMany(manager, session, batch)),
     );
     for (const [i, item] of batch.entries()) {
       const result = stored[i]!;
@@ -572,15 +570,6 @@ export class InboundPipelineService {
       .set({ metadata: JSON.stringify(metadata), updatedAt: new Date() })
       .where('id = :id', { id: chat.id })
       .execute();
-  }
-
-  /**
-   * SQLite runs on one shared connection, where a second transaction started before the first
-   * ends would nest inside it; one message at a time there. MySQL gives each its own connection.
-   */
-  private serialized<T>(work: () => Promise<T>): Promise<T> {
-    if (!this.isSqlite()) return work();
-    return this.sqliteWrites.run('sqlite', work);
   }
 
   private async retrying<T>(work: () => Promise<T>): Promise<T> {

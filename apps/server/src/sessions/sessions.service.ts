@@ -17,6 +17,7 @@ import { SecretBox } from '@switchboard/contracts/node';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AppException } from '../common/app.exception';
 import { SerialQueue } from '../common/serial-queue';
+import { TransactionRunner } from '../database/transaction-runner';
 import { EngineCommandError, EngineCommandsClient } from '../engine-link/engine-commands.client';
 import { BroadcasterService } from '../realtime/broadcaster.service';
 import { openMetaCredentials, sealMetaCredentials } from './meta-credentials';
@@ -53,6 +54,7 @@ export class SessionsService {
     private readonly metaChecker: MetaCredentialsChecker,
     private readonly broadcaster: BroadcasterService,
     private readonly secretBox: SecretBox,
+    private readonly transactions: TransactionRunner,
   ) {}
 
   /** Active numbers, primary first, then newest. */
@@ -109,7 +111,7 @@ export class SessionsService {
   async setPrimary(workspaceId: number, uuid: string): Promise<WhatsappSessionDetailView> {
     const session = await this.find(workspaceId, uuid);
     await this.perWorkspace.run(workspaceId, () =>
-      this.dataSource.transaction(async (manager) => {
+      this.transactions.run(async (manager) => {
         await this.lockWorkspace(manager, workspaceId);
         await manager.update(
           WhatsappSession,
@@ -212,7 +214,7 @@ export class SessionsService {
       }
     }
     const now = new Date();
-    await this.dataSource.transaction(async (manager) => {
+    await this.transactions.run(async (manager) => {
       await manager.update(
         WhatsappSession,
         { id: session.id },
@@ -309,7 +311,7 @@ export class SessionsService {
     fields: Partial<WhatsappSession>,
   ): Promise<WhatsappSession> {
     const outcome = await this.perWorkspace.run(workspaceId, () =>
-      this.dataSource.transaction(async (manager) => {
+      this.transactions.run(async (manager) => {
         await this.lockWorkspace(manager, workspaceId);
         // Answered rather than thrown: on SQLite a rollback would also undo whatever other
         // requests wrote on the shared connection meanwhile.
