@@ -209,6 +209,20 @@ describe('useThreadStore', () => {
     expect(thread.draft).toBe('Hi!');
   });
 
+  it('takes a failed reply’s reason from its row when the row carries it', async () => {
+    const error = { code: WhatsAppErrorCode.INVALID_RECIPIENT, message: 'not on WhatsApp' };
+    const failed = aMessage({
+      direction: 'outbound',
+      status: 'failed',
+      uuid: 'f-2',
+      delivery: { idempotency_key: 'k', error, attempts: [], failed_over_from: null, retries: 0 },
+    });
+    const { thread } = await sut([failed]);
+
+    expect(thread.failures['f-2']).toEqual(error);
+    expect(api.getMessage).not.toHaveBeenCalled();
+  });
+
   it('shows why a reply failed and sends it again on retry', async () => {
     const failed = aMessage({ direction: 'outbound', status: 'failed', uuid: 'f-1' });
     vi.mocked(api.getMessage).mockResolvedValue({

@@ -66,6 +66,8 @@ function fromRealtime(message: RealtimeMessage): InboxMessageView {
     edited: false,
     revoked: false,
     created_at: message.created_at,
+    // The next read of the thread (or of the message) brings how a send went.
+    delivery: null,
   };
 }
 
@@ -216,7 +218,7 @@ export const useThreadStore = defineStore('thread', () => {
     }
   }
 
-  /** The reason of each failed reply, which the thread's rows do not carry. */
+  /** The reason of each failed reply. */
   async function loadFailures(list: InboxMessageView[]): Promise<void> {
     const target = open.value;
     if (!target) return;
@@ -224,7 +226,10 @@ export const useThreadStore = defineStore('thread', () => {
       (m) =>
         m.direction === 'outbound' && m.status === 'failed' && m.uuid && !failures.value[m.uuid],
     );
-    await Promise.all(failed.map((m) => loadFailure(target.contactUuid, m.uuid)));
+    // A row that carries its delivery says why; older servers' rows are asked one by one.
+    for (const m of failed) if (m.delivery?.error) failures.value[m.uuid] = m.delivery.error;
+    const unexplained = failed.filter((m) => !m.delivery?.error);
+    await Promise.all(unexplained.map((m) => loadFailure(target.contactUuid, m.uuid)));
   }
 
   async function loadFailure(contactUuid: string, messageUuid: string): Promise<void> {
@@ -266,11 +271,7 @@ export const useThreadStore = defineStore('thread', () => {
         }
         unmatched = [];
         merge(page.data);
-        for (const m of page.data) {
-          if (m.status === 'failed' && m.uuid && !failures.value[m.uuid]) {
-            void loadFailure(target.contactUuid, m.uuid);
-          }
-        }
+        void loadFailures(page.data);
         if (mine && page.data.some((m) => m.direction === 'inbound' && !m.is_read)) {
           void markRead();
         }
@@ -361,9 +362,10 @@ export const useThreadStore = defineStore('thread', () => {
   }
 
   function applyOwn(view: OutboundMessageView): void {
-    const { delivery, ...message } = view;
-    merge([message]);
-    if (view.status === 'failed' && delivery.error) failures.value[view.uuid] = delivery.error;
+    merge([view]);
+    if (view.status === 'failed' && view.delivery.error) {
+      failures.value[view.uuid] = view.delivery.error;
+    }
   }
 
   async function retry(messageUuid: string): Promise<void> {

@@ -1,6 +1,7 @@
 import type {
   ConversationView,
   InboxMessageView,
+  MessageDeliveryView,
   MessageReceivedPayload,
   MessageStatus,
   MessageStatusUpdatedPayload,
@@ -69,21 +70,24 @@ export function aMessage(overrides: Partial<InboxMessageView> = {}): InboxMessag
     edited: false,
     revoked: false,
     created_at: new Date(Date.UTC(2026, 10, 1, 9, 0, seq)).toISOString(),
+    delivery: null,
     ...overrides,
   };
 }
 
-export function anOutbound(overrides: Partial<OutboundMessageView> = {}): OutboundMessageView {
+export function anOutbound(
+  overrides: Partial<InboxMessageView> & { delivery?: MessageDeliveryView | null } = {},
+): OutboundMessageView {
+  const { delivery, ...rest } = overrides;
   return {
-    ...aMessage({ direction: 'outbound', status: 'pending', ...overrides }),
-    delivery: {
+    ...aMessage({ direction: 'outbound', status: 'pending', ...rest }),
+    delivery: delivery ?? {
       idempotency_key: 'key',
       error: null,
       attempts: [],
       failed_over_from: null,
       retries: 0,
     },
-    ...overrides,
   };
 }
 
