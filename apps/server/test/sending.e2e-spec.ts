@@ -290,6 +290,37 @@ describe('sending: replies from the number the customer wrote to', () => {
     expect(w.clients.latest(first.sessionId).seen).not.toContain(`${customer}@c.us`);
   });
 
+  it('stores replies and customer messages written at the same moment, each once', async () => {
+    const customer = '6281311110013';
+    const contact = await customerWritesTo(second, customer);
+    const client = w.clients.latest(second.sessionId);
+    const burst = Array.from({ length: 6 }, (_, i) => i);
+    const replies = burst.map((i) => reply(contact, { text: `burst reply ${i}` }));
+    for (const i of burst) client.receive({ from: `${customer}@c.us`, body: `burst inbound ${i}` });
+    const answers = await Promise.all(replies);
+    expect(answers.map((a) => a.status)).toEqual(burst.map(() => 202));
+    const id = Number(
+      (await rows<{ id: number }>(w.t, 'SELECT id FROM contacts WHERE uuid = ?', [contact]))[0]!.id,
+    );
+    await waitFor(
+      async () => (await count(w.t, 'chats', 'contact_id = ?', [id])) === 1 + 12,
+      'every message of the burst stored',
+      WAIT_MS,
+    );
+    for (const answer of answers) {
+      expect((await settled(contact, (answer.body as OutboundMessageView).uuid)).status).toBe(
+        'sent',
+      );
+    }
+    const [unread] = await rows<{ unread: number }>(
+      w.t,
+      'SELECT unread_messages AS unread FROM contacts WHERE id = ?',
+      [id],
+      ['unread'],
+    );
+    expect(unread!.unread).toBe(1 + 6);
+  });
+
   it('sends once when the same request arrives twice, also at the same moment', async () => {
     const customer = '6281311110002';
     const contact = await customerWritesTo(second, customer);
