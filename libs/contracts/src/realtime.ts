@@ -267,6 +267,8 @@ export interface SessionStatusChangedPayload {
 
 export interface RealtimeContact {
   id: number;
+  /** The id the inbox API names the contact by (`/api/conversations/{uuid}`). */
+  uuid: string;
   name: string;
   phone: string | null;
   avatar: string | null;
@@ -275,6 +277,8 @@ export interface RealtimeContact {
 
 export interface RealtimeMessage {
   id: number;
+  /** The id the inbox API names the message by. */
+  uuid: string;
   contact_id: number;
   /** The linked number that sent or received it. */
   session_uuid: string | null;

@@ -94,7 +94,7 @@ export function anOutbound(
 /** `message.received` of a contact (`contactId`) on a number. */
 export function receivedEvent(
   workspaceId: number,
-  contact: { id: number; phone: string | null; name?: string },
+  contact: { id: number; phone: string | null; name?: string; uuid?: string },
   message: Partial<RealtimeMessage> = {},
 ): MessageReceivedPayload {
   seq += 1;
@@ -102,6 +102,7 @@ export function receivedEvent(
     workspace_id: workspaceId,
     contact: {
       id: contact.id,
+      uuid: contact.uuid ?? uuid(contact.id, 'c0c0'),
       name: contact.name ?? 'Customer',
       phone: contact.phone,
       avatar: null,
@@ -109,6 +110,7 @@ export function receivedEvent(
     },
     message: {
       id: 5000 + seq,
+      uuid: uuid(5000 + seq, 'a55a'),
       contact_id: contact.id,
       session_uuid: uuid(1, '5e55'),
       provider_message_id: `wamid.live.${seq}`,

@@ -522,6 +522,7 @@ export class InboundPipelineService {
   ): Promise<void> {
     const realtimeContact: RealtimeContact = {
       id: contact.id,
+      uuid: contact.uuid,
       name: displayName(contact),
       phone: contact.phone,
       avatar: null,
@@ -529,6 +530,7 @@ export class InboundPipelineService {
     };
     const realtimeMessage: RealtimeMessage = {
       id: chat.id,
+      uuid: chat.uuid,
       contact_id: contact.id,
       session_uuid: session.uuid,
       provider_message_id: message.provider_message_id,

@@ -323,6 +323,7 @@ export class OutboundMessagesService implements OnModuleInit {
         workspace_id: workspaceId,
         contact: {
           id: contact.id,
+          uuid: contact.uuid,
           name:
             [contact.firstName, contact.lastName].filter(Boolean).join(' ') || contact.phone || '',
           phone: contact.phone,
@@ -331,6 +332,7 @@ export class OutboundMessagesService implements OnModuleInit {
         },
         message: {
           id: view.id,
+          uuid: view.uuid,
           contact_id: contact.id,
           session_uuid: view.session_uuid,
           provider_message_id: null,
