@@ -7,6 +7,7 @@ export * from './errors';
 export * from './inbox-api';
 export * from './messages';
 export * from './outbound';
+export * from './phone-number';
 export * from './realtime';
 export * from './roles';
 export * from './session-status';

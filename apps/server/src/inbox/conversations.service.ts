@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
+  countryCallingCode,
   MESSAGE_PREVIEW_LENGTH,
   type ContactNumberView,
   type ConversationView,
@@ -13,7 +14,6 @@ import {
 } from '@switchboard/contracts';
 import type { DataSource } from 'typeorm';
 import { AppException } from '../common/app.exception';
-import { countryCallingCode } from './phone-number';
 import { dbDate, dbDateOrNull } from '../database/db-date';
 import { bodyOf, stringOrNull, toMessageView, type ChatMessageRow } from './message-view';
 import { Chat } from '../messaging/chat.entity';

@@ -1,4 +1,5 @@
-import { countryCallingCode, toE164 } from './phone-number';
+import { countryCallingCode } from '@switchboard/contracts';
+import { toE164 } from './phone-number';
 
 describe('toE164', () => {
   it.each([
