@@ -8,6 +8,7 @@ export * from './inbox-api';
 export * from './messages';
 export * from './outbound';
 export * from './phone-number';
+export * from './platform';
 export * from './realtime';
 export * from './roles';
 export * from './session-status';

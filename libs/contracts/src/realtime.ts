@@ -2,6 +2,7 @@
 // The server evaluates the rules (realtime module); the SPA builds channel names and listens
 // with a leading dot (`.message.received`).
 import type { MessageStatus } from './acks';
+import type { SubscriptionPlanView } from './platform';
 import type { WorkspaceRole } from './roles';
 import type { DisconnectReason, SessionStatus } from './session-status';
 import type { BroadcastDriver } from './settings';
@@ -62,7 +63,9 @@ export type ChannelRule =
   /** The user is an active member of the workspace that owns the record named by `param`. */
   | { rule: 'record_workspace_member'; record: ChannelRecord; param: string }
   /** The user is the one named by `param`. */
-  | { rule: 'self'; param: string };
+  | { rule: 'self'; param: string }
+  /** The user is a platform super admin. */
+  | { rule: 'platform_admin' };
 
 export type ChannelParamType = 'id' | 'uuid';
 
@@ -116,6 +119,13 @@ export const CHANNELS = {
     params: { campaignUuid: 'uuid' },
     authorize: [{ rule: 'record_workspace_member', record: 'campaign', param: 'campaignUuid' }],
   },
+  /** Every workspace's number statuses and plan changes, for the platform admin pages. */
+  platform: {
+    kind: 'private',
+    pattern: 'platform',
+    params: {},
+    authorize: [{ rule: 'platform_admin' }],
+  },
 } as const satisfies Record<string, ChannelDefinition>;
 
 export type ChannelKey = keyof typeof CHANNELS;
@@ -125,6 +135,7 @@ export type WorkspaceChatChannelName = `private-workspace.${number}.chat.${numbe
 export type WorkspaceAgentsChannelName = `presence-workspace.${number}.agents`;
 export type UserChannelName = `private-user.${number}`;
 export type CampaignChannelName = `private-campaign.${string}`;
+export type PlatformChannelName = 'private-platform';
 
 export interface ChannelNames {
   workspace: WorkspaceChannelName;
@@ -132,6 +143,7 @@ export interface ChannelNames {
   workspaceAgents: WorkspaceAgentsChannelName;
   user: UserChannelName;
   campaign: CampaignChannelName;
+  platform: PlatformChannelName;
 }
 
 /** Full wire names (with prefix), as the server emits them and Echo filters on them. */
@@ -146,6 +158,7 @@ export const workspaceAgentsChannel = (workspaceId: number): WorkspaceAgentsChan
 export const userChannel = (userId: number): UserChannelName => `private-user.${userId}`;
 export const campaignChannel = (campaignUuid: string): CampaignChannelName =>
   `private-campaign.${campaignUuid}`;
+export const platformChannel = (): PlatformChannelName => 'private-platform';
 
 /**
  * The name to give Echo: `echo.private(echoName(name))` / `echo.join(...)`, since Echo adds the
@@ -230,6 +243,8 @@ export const RealtimeEvent = {
   DRIVER_CHANGED: 'realtime.driver-changed',
   /** Published by a platform admin's "test" of a broadcast driver, to their own user channel. */
   DRIVER_TEST: 'realtime.driver-test',
+  /** A platform admin changed a subscription plan (platform channel). */
+  PLAN_UPDATED: 'platform.plan-updated',
 } as const;
 export type RealtimeEventName = (typeof RealtimeEvent)[keyof typeof RealtimeEvent];
 
@@ -262,6 +277,8 @@ export interface SessionStatusChangedPayload {
   /** E.164 with `+`, once the number is known. */
   phone_number: string | null;
   reason?: DisconnectReason;
+  /** The engine that reported it, when an engine did. */
+  engine_id?: string;
   at: string;
 }
 
@@ -338,6 +355,11 @@ export interface RealtimeDriverTestPayload {
   at: string;
 }
 
+export interface PlanUpdatedPayload {
+  plan: SubscriptionPlanView;
+  at: string;
+}
+
 export interface RealtimeEventMap {
   'qr-code-generated': QrCodeGeneratedPayload;
   'pairing-code-generated': PairingCodeGeneratedPayload;
@@ -347,18 +369,20 @@ export interface RealtimeEventMap {
   'campaign.statistics.updated': CampaignStatisticsUpdatedPayload;
   'realtime.driver-changed': RealtimeDriverChangedPayload;
   'realtime.driver-test': RealtimeDriverTestPayload;
+  'platform.plan-updated': PlanUpdatedPayload;
 }
 
 /** Which channels each event may be broadcast on; Switchboard never broadcasts on public channels. */
 export const EVENT_CHANNELS = {
   'qr-code-generated': ['workspace'],
   'pairing-code-generated': ['workspace'],
-  'session-status-changed': ['workspace'],
+  'session-status-changed': ['workspace', 'platform'],
   'message.received': ['workspace', 'workspaceChat'],
   'message.status.updated': ['workspace', 'workspaceChat'],
   'campaign.statistics.updated': ['workspace', 'campaign'],
   'realtime.driver-changed': ['workspace', 'user'],
   'realtime.driver-test': ['user'],
+  'platform.plan-updated': ['platform'],
 } as const satisfies { [E in RealtimeEventName]: readonly ChannelKey[] };
 
 /** The wire channel names an event may go to, as a type. */

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
   CHANNELS,
+  PLATFORM_ADMIN_ROLE,
   SubscriptionErrorStatus,
   type AgentPresenceInfo,
   type ChannelDefinition,
@@ -81,6 +82,8 @@ export class ChannelAuthorizer {
         return (await roleIn(Number(params[rule.param]))) !== null;
       case 'self':
         return login.user.id === Number(params[rule.param]);
+      case 'platform_admin':
+        return login.user.role === PLATFORM_ADMIN_ROLE;
       case 'record_in_workspace': {
         const owner = await this.workspaceOf(rule.record, params[rule.param]!);
         return owner !== null && owner === Number(params[rule.workspaceParam]);

@@ -1,6 +1,11 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { RealtimeEvent, workspaceChannel, type EngineEventOf } from '@switchboard/contracts';
+import {
+  platformChannel,
+  RealtimeEvent,
+  workspaceChannel,
+  type EngineEventOf,
+} from '@switchboard/contracts';
 import type { DataSource } from 'typeorm';
 import { EngineInboxService } from '../engine-link/engine-inbox.service';
 import { BroadcasterService } from '../realtime/broadcaster.service';
@@ -106,7 +111,7 @@ export class SessionEventsHandler implements OnModuleInit {
       },
     );
     await this.broadcaster.broadcast(
-      workspaceChannel(session.workspaceId),
+      [workspaceChannel(session.workspaceId), platformChannel()],
       RealtimeEvent.SESSION_STATUS_CHANGED,
       {
         workspace_id: Number(session.workspaceId),
@@ -114,6 +119,7 @@ export class SessionEventsHandler implements OnModuleInit {
         status,
         phone_number: phoneNumber,
         ...(reason ? { reason } : {}),
+        engine_id: event.engine_id,
         at: event.occurred_at,
       },
     );

@@ -3,6 +3,7 @@ import { HttpStatus, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
   ErrorCode,
+  platformChannel,
   RealtimeEvent,
   SessionErrorReason,
   workspaceChannel,
@@ -466,7 +467,7 @@ export class SessionsService {
     phoneNumber: string | null = session.phoneNumber,
   ): Promise<void> {
     await this.broadcaster.broadcast(
-      workspaceChannel(session.workspaceId),
+      [workspaceChannel(session.workspaceId), platformChannel()],
       RealtimeEvent.SESSION_STATUS_CHANGED,
       {
         workspace_id: Number(session.workspaceId),
