@@ -7,10 +7,12 @@ import {
 } from '@switchboard/contracts';
 import { FakeMetaGraphApi, waitFor } from '@switchboard/testing';
 import { randomUUID } from 'node:crypto';
+import { SecretBox } from '@switchboard/contracts/node';
 import { Chat } from '../src/messaging/chat.entity';
+import { META_TARGET_TTL_MS, MetaWebhookTargets } from '../src/messaging/meta-webhook-targets';
 import { Setting } from '../src/settings/setting.entity';
 import { EchoGateway } from '../src/realtime/echo.gateway';
-import type { WhatsappSession } from '../src/sessions/whatsapp-session.entity';
+import { WhatsappSession } from '../src/sessions/whatsapp-session.entity';
 import {
   count,
   createMetaNumber,
@@ -567,6 +569,109 @@ describe('messaging: the Meta webhook through the inbound pipeline', () => {
       }
       expect((await post('object=whatsapp_business_account', 'text/plain')).status).toBe(415);
       expect(await everything()).toEqual(before);
+    });
+  });
+  describe('the workspace’s numbers, remembered between webhooks', () => {
+    const phoneNumberId = '106540352241111';
+    const rotatedSecret = 'meta-app-secret-rotated-fedcba9876';
+    let number: WhatsappSession;
+
+    beforeAll(() => {
+      meta.addPhoneNumber({
+        phoneNumberId,
+        wabaId: '3',
+        displayPhoneNumber: '+1 555-010-0011',
+        verifiedName: 'Late',
+        accessToken: 'EAAlate',
+      });
+    });
+    afterAll(() => t.app.get(MetaWebhookTargets).useClock(() => Date.now()));
+
+    it('takes a number added after the workspace’s webhooks started, from its first delivery', async () => {
+      const warm = await meta.receiveFromCustomer({
+        phoneNumberId: NUMBER_A.phoneNumberId,
+        from: '16505550020',
+        name: 'Warm',
+        text: 'numbers now remembered',
+      });
+      expect(warm.delivery!.status).toBe(200);
+      number = await createMetaNumber(t, world.workspaceA, {
+        access_token: 'EAAlate',
+        phone_number_id: phoneNumberId,
+        waba_id: '3',
+        app_secret: APP_SECRET,
+      });
+
+      const { delivery, messageId } = await meta.receiveFromCustomer({
+        phoneNumberId,
+        from: '16505550021',
+        name: 'First',
+        text: 'to the new number',
+      });
+      expect(delivery!.status).toBe(200);
+      expect((await chatOf(messageId))!.whatsapp_session_id).toBe(number.id);
+    });
+
+    it('verifies with a re-keyed app secret at once, and no longer with the old one', async () => {
+      await dataSourceOf(t)
+        .getRepository(WhatsappSession)
+        .update(number.id, {
+          sessionData: t.app.get(SecretBox).seal(
+            JSON.stringify({
+              access_token: 'EAAlate',
+              phone_number_id: phoneNumberId,
+              waba_id: '3',
+              app_secret: rotatedSecret,
+            }),
+          ),
+        });
+      const rotated = new FakeMetaGraphApi({ appSecret: rotatedSecret, webhookUrl: webhookA });
+      rotated.addPhoneNumber({
+        phoneNumberId,
+        wabaId: '3',
+        displayPhoneNumber: '+1 555-010-0011',
+        verifiedName: 'Late',
+        accessToken: 'EAAlate',
+      });
+
+      const fresh = await rotated.receiveFromCustomer({
+        phoneNumberId,
+        from: '16505550022',
+        name: 'Rotated',
+        text: 'signed with the new secret',
+      });
+      expect(fresh.delivery!.status).toBe(200);
+      const before = await everything();
+      const stale = await meta.receiveFromCustomer({
+        phoneNumberId,
+        from: '16505550023',
+        name: 'Stale',
+        text: 'signed with the old secret',
+      });
+      expect(stale.delivery!.status).toBe(401);
+      expect(await everything()).toEqual(before);
+    });
+
+    it('stops taking a deleted number’s messages once the remembered numbers expire', async () => {
+      let now = Date.now();
+      t.app.get(MetaWebhookTargets).useClock(() => now);
+      const resend = () =>
+        meta.receiveFromCustomer({
+          phoneNumberId: NUMBER_A.phoneNumberId,
+          from: '16505550024',
+          name: 'Gone',
+          text: 'anyone there?',
+        });
+      expect((await resend()).delivery!.status).toBe(200);
+      await dataSourceOf(t).getRepository(WhatsappSession).softDelete(numberA.id);
+      try {
+        now += META_TARGET_TTL_MS;
+        const before = await everything();
+        expect((await resend()).delivery!.status).toBe(404);
+        expect(await everything()).toEqual(before);
+      } finally {
+        await dataSourceOf(t).getRepository(WhatsappSession).restore(numberA.id);
+      }
     });
   });
 });

@@ -20,6 +20,7 @@ import {
 import { In, QueryFailedError, type DataSource, type EntityManager } from 'typeorm';
 import { DateUtils } from 'typeorm/util/DateUtils';
 import { TransactionRunner } from '../database/transaction-runner';
+import { insertedId } from '../database/inserted-id';
 import { isUniqueViolation } from '../database/unique-violation';
 import { Contact } from '../inbox/contact.entity';
 import { toE164 } from '../inbox/phone-number';
@@ -252,9 +253,19 @@ export class InboundPipelineService {
         deletedAt: null,
       });
     });
-    if (rows.length > 0) {
-      await chats.insert(rows);
-      // Read the ids back by the unique key: a multi-row INSERT reports only one id.
+    if (rows.length === 1) {
+      // One row: the driver's insert id is its id (no re-read of the defaults either).
+      const result = await chats
+        .createQueryBuilder()
+        .insert()
+        .values(rows)
+        .updateEntity(false)
+        .execute();
+      rows[0]!.id = insertedId(result);
+    } else if (rows.length > 1) {
+      await chats.createQueryBuilder().insert().values(rows).updateEntity(false).execute();
+      // Read the ids back by the unique key: a multi-row INSERT reports only its first id, and
+      // concurrent inserts may interleave the rest.
       const ids = new Map(
         (
           await chats.find({

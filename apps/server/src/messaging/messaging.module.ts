@@ -5,6 +5,7 @@ import { InboundPipelineService } from './inbound-pipeline.service';
 import { MessagingSessionsService } from './messaging-sessions.service';
 import { MetaWebhookController } from './meta-webhook.controller';
 import { MetaWebhookService } from './meta-webhook.service';
+import { MetaWebhookTargets } from './meta-webhook-targets';
 import { WebjsMessageListener } from './webjs-message.listener';
 
 /**
@@ -18,6 +19,7 @@ import { WebjsMessageListener } from './webjs-message.listener';
     InboundPipelineService,
     MessagingSessionsService,
     MetaWebhookService,
+    MetaWebhookTargets,
     WebjsMessageListener,
   ],
   exports: [InboundPipelineService],

@@ -5,10 +5,10 @@ import { ErrorCode } from '@switchboard/contracts';
 import type { DataSource } from 'typeorm';
 import { AppException } from '../common/app.exception';
 import { Setting } from '../settings/setting.entity';
-import { Workspace } from '../workspaces/workspace.entity';
 import { InboundPipelineService } from './inbound-pipeline.service';
-import { MessagingSessionsService, type MetaNumber } from './messaging-sessions.service';
+import type { MetaNumber } from './messaging-sessions.service';
 import { verifyMetaSignature } from './meta-signature';
+import { MetaWebhookTargets, type MetaWebhookTarget } from './meta-webhook-targets';
 import {
   MetaWebhookFormatError,
   parseMetaWebhook,
@@ -42,13 +42,13 @@ export class MetaWebhookService {
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly sessions: MessagingSessionsService,
+    private readonly targets: MetaWebhookTargets,
     private readonly pipeline: InboundPipelineService,
   ) {}
 
   /** Meta's subscription handshake: the challenge back when the verify token matches. */
   async verifySubscription(identifier: string, query: Record<string, unknown>): Promise<string> {
-    await this.workspace(identifier);
+    await this.target(identifier);
     const expected = (
       await this.dataSource.getRepository(Setting).findOneBy({ key: META_VERIFY_TOKEN_SETTING })
     )?.value;
@@ -72,7 +72,7 @@ export class MetaWebhookService {
     rawBody: Buffer | undefined,
     signature: string | undefined,
   ): Promise<MetaWebhookReceipt> {
-    const workspace = await this.workspace(identifier);
+    let target = await this.target(identifier);
     if (!rawBody) {
       throw new AppException(
         HttpStatus.UNSUPPORTED_MEDIA_TYPE,
@@ -89,45 +89,17 @@ export class MetaWebhookService {
         { field: error.field, problems: ['is missing or malformed'] },
       ]);
     }
-    const numbers = new Map(
-      (await this.sessions.findMetaNumbers(workspace.id)).map((n) => [n.phoneNumberId, n]),
-    );
-    const known: Array<{ number: MetaNumber; changes: MetaNumberChanges }> = [];
-    const unknown: string[] = [];
-    for (const change of changes) {
-      const number = numbers.get(change.phoneNumberId);
-      if (number) known.push({ number, changes: change });
-      else unknown.push(change.phoneNumberId);
+    let matched = this.match(target, changes, rawBody, signature);
+    if (!('known' in matched) || matched.unknown.length > 0) {
+      // The cached numbers may be behind (a number added or re-keyed since): once more, fresh.
+      target = await this.target(identifier, true);
+      matched = this.match(target, changes, rawBody, signature);
     }
-    if (known.length === 0 && unknown.length > 0) {
-      // Meta retries for days: once the number is added, nothing was lost.
-      throw new AppException(
-        HttpStatus.NOT_FOUND,
-        ErrorCode.NOT_FOUND,
-        'No Meta number of this workspace has this phone_number_id',
-        { phone_number_ids: unknown },
-      );
-    }
-    if (known.length === 0) {
-      // Nothing names a number (e.g. only other webhook fields): still only Meta may post here.
-      const secrets = [...numbers.values()].flatMap((n) => (n.appSecret ? [n.appSecret] : []));
-      if (!secrets.some((secret) => verifyMetaSignature(secret, rawBody, signature))) {
-        throw refused('bad_signature');
-      }
-    }
-    for (const { number } of known) {
-      if (!number.appSecret) {
-        this.logger.warn(
-          `Meta number ${number.session.uuid} has no app secret: its webhooks cannot be verified`,
-        );
-        throw refused('no_app_secret');
-      }
-      if (!verifyMetaSignature(number.appSecret, rawBody, signature))
-        throw refused('bad_signature');
-    }
+    if (!('known' in matched)) throw matched.refusal;
+    const { known, unknown } = matched;
     if (unknown.length > 0) {
       this.logger.warn(
-        `workspace ${workspace.id}: webhook names unknown phone_number_id ${unknown.join(', ')}`,
+        `workspace ${target.workspaceId}: webhook names unknown phone_number_id ${unknown.join(', ')}`,
       );
     }
 
@@ -149,15 +121,68 @@ export class MetaWebhookService {
     return receipt;
   }
 
-  private async workspace(identifier: string): Promise<Workspace> {
-    const workspace =
-      identifier.length <= 128
-        ? await this.dataSource.getRepository(Workspace).findOneBy({ identifier })
-        : null;
-    if (!workspace) throw AppException.notFound('Workspace');
-    workspace.id = Number(workspace.id);
-    return workspace;
+  private async target(identifier: string, reload = false): Promise<MetaWebhookTarget> {
+    const target = await this.targets.find(identifier, reload);
+    if (!target) throw AppException.notFound('Workspace');
+    return target;
   }
+
+  /**
+   * The delivery's changes paired with the numbers they name, once every named number's app
+   * secret has verified the body; or why the delivery is refused.
+   */
+  private match(
+    target: MetaWebhookTarget,
+    changes: MetaNumberChanges[],
+    rawBody: Buffer,
+    signature: string | undefined,
+  ): Matched | { refusal: AppException } {
+    const known: Matched['known'] = [];
+    const unknown: string[] = [];
+    for (const change of changes) {
+      const number = target.numbers.get(change.phoneNumberId);
+      if (number) known.push({ number, changes: change });
+      else unknown.push(change.phoneNumberId);
+    }
+    if (known.length === 0 && unknown.length > 0) {
+      // Meta retries for days: once the number is added, nothing was lost.
+      return {
+        refusal: new AppException(
+          HttpStatus.NOT_FOUND,
+          ErrorCode.NOT_FOUND,
+          'No Meta number of this workspace has this phone_number_id',
+          { phone_number_ids: unknown },
+        ),
+      };
+    }
+    if (known.length === 0) {
+      // Nothing names a number (e.g. only other webhook fields): still only Meta may post here.
+      const secrets = [...target.numbers.values()].flatMap((n) =>
+        n.appSecret ? [n.appSecret] : [],
+      );
+      if (!secrets.some((secret) => verifyMetaSignature(secret, rawBody, signature))) {
+        return { refusal: refused('bad_signature') };
+      }
+    }
+    for (const { number } of known) {
+      if (!number.appSecret) {
+        this.logger.warn(
+          `Meta number ${number.session.uuid} has no app secret: its webhooks cannot be verified`,
+        );
+        return { refusal: refused('no_app_secret') };
+      }
+      if (!verifyMetaSignature(number.appSecret, rawBody, signature)) {
+        return { refusal: refused('bad_signature') };
+      }
+    }
+    return { known, unknown };
+  }
+}
+
+/** A verified delivery: its changes by number, and the `phone_number_id`s no number has. */
+interface Matched {
+  known: Array<{ number: MetaNumber; changes: MetaNumberChanges }>;
+  unknown: string[];
 }
 
 function refused(reason: 'bad_signature' | 'no_app_secret'): AppException {
