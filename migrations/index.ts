@@ -12,6 +12,7 @@ import { AddInboxColumns1764001100000 } from './1764001100000-AddInboxColumns';
 import { IndexChatsForInbox1764001200000 } from './1764001200000-IndexChatsForInbox';
 import { IndexContactsForInbox1764001300000 } from './1764001300000-IndexContactsForInbox';
 import { AddChatIdempotencyKey1764001400000 } from './1764001400000-AddChatIdempotencyKey';
+import { AddUserLocale1764001500000 } from './1764001500000-AddUserLocale';
 import type { MigrationClass, MigrationContext } from './migration-context';
 
 export type { MigrationClass, MigrationContext } from './migration-context';
@@ -42,5 +43,6 @@ export function buildMigrations(ctx: MigrationContext): MigrationClass[] {
     IndexChatsForInbox1764001200000,
     IndexContactsForInbox1764001300000,
     AddChatIdempotencyKey1764001400000,
+    AddUserLocale1764001500000,
   ];
 }

@@ -50,6 +50,7 @@ export const en = {
     label: 'Language',
     en: 'English',
     id: 'Bahasa Indonesia',
+    saveFailed: 'Your language could not be saved for next time: {message}',
   },
   roles: {
     owner: 'Owner',
@@ -270,6 +271,7 @@ export const id: Messages = {
     label: 'Bahasa',
     en: 'English',
     id: 'Bahasa Indonesia',
+    saveFailed: 'Bahasa Anda tidak dapat disimpan untuk lain kali: {message}',
   },
   roles: {
     owner: 'Pemilik',

@@ -30,6 +30,7 @@ const MIGRATION_NAMES = [
   'IndexChatsForInbox1764001200000',
   'IndexContactsForInbox1764001300000',
   'AddChatIdempotencyKey1764001400000',
+  'AddUserLocale1764001500000',
 ];
 
 const TABLES = [

@@ -9,6 +9,8 @@ import {
   type MarkConversationReadResult,
   type NumberUnreadView,
   type Page,
+  type MessageDirection,
+  type MessageStatus,
   type ProviderType,
   type SessionStatus,
 } from '@switchboard/contracts';
@@ -54,6 +56,17 @@ interface ContactRow {
   phone: string | null;
   whatsapp_id: string | null;
   type: 'individual' | 'group' | null;
+}
+
+/** A conversation of a page with its contact, newest message and unread count. */
+interface HeadRow extends ContactRow {
+  unread: number | string | null;
+  contact_type: 'individual' | 'group' | null;
+  chat_uuid: string | null;
+  chat_direction: MessageDirection | null;
+  chat_metadata: string | null;
+  chat_status: MessageStatus | null;
+  chat_created_at: Date | string | null;
 }
 
 interface ChatRow extends ChatMessageRow {
@@ -300,54 +313,39 @@ export class ConversationsService {
     numbers: NumberRow[],
   ): Promise<ConversationView[]> {
     if (page.length === 0) return [];
-    const contactIds = [...new Set(page.map((row) => Number(row.contact_id)))];
-    // Per conversation, its newest message and its unread count: two index dives per row, in one
-    // statement without a derived table per row.
-    const heads = await this.dataSource.query<
-      Array<{ id: number | string; chat_id: number | string | null; unread: number | string }>
-    >(
-      'SELECT cs.id AS id, (SELECT ch.id FROM chats ch WHERE ch.contact_id = cs.contact_id ' +
-        'AND ch.whatsapp_session_id = cs.whatsapp_session_id AND ch.deleted_at IS NULL ' +
-        'ORDER BY ch.created_at DESC, ch.id DESC LIMIT 1) AS chat_id, ' +
+    // Per conversation, its contact, its newest message and its unread count, in one statement:
+    // two index dives per row for the message id and the count, then two primary-key joins.
+    const heads = await this.dataSource.query<HeadRow[]>(
+      'SELECT h.id AS id, h.unread AS unread, c.uuid AS uuid, c.first_name AS first_name, ' +
+        'c.last_name AS last_name, c.full_name AS full_name, c.phone AS phone, ' +
+        'c.whatsapp_id AS whatsapp_id, c.type AS contact_type, ch.uuid AS chat_uuid, ' +
+        'ch.type AS chat_direction, ch.metadata AS chat_metadata, ' +
+        'ch.message_status AS chat_status, ch.created_at AS chat_created_at FROM (' +
+        'SELECT cs.id AS id, cs.contact_id AS contact_id, (SELECT ch.id FROM chats ch ' +
+        'WHERE ch.contact_id = cs.contact_id AND ch.whatsapp_session_id = cs.whatsapp_session_id ' +
+        'AND ch.deleted_at IS NULL ORDER BY ch.created_at DESC, ch.id DESC LIMIT 1) AS chat_id, ' +
         '(SELECT COUNT(*) FROM chats u WHERE u.contact_id = cs.contact_id ' +
         "AND u.type = 'inbound' AND u.is_read = 0 " +
         'AND u.whatsapp_session_id = cs.whatsapp_session_id) AS unread ' +
-        `FROM contact_sessions cs WHERE cs.id IN (${page.map(() => '?').join(', ')})`,
+        `FROM contact_sessions cs WHERE cs.id IN (${page.map(() => '?').join(', ')})) h ` +
+        'JOIN contacts c ON c.id = h.contact_id LEFT JOIN chats ch ON ch.id = h.chat_id',
       page.map((row) => Number(row.id)),
     );
-    const chatIds = heads.flatMap((row) => (row.chat_id === null ? [] : [Number(row.chat_id)]));
-    const [contacts, latest] = await Promise.all([
-      this.dataSource.query<ContactRow[]>(
-        'SELECT id, uuid, first_name, last_name, full_name, phone, whatsapp_id, type ' +
-          `FROM contacts WHERE id IN (${contactIds.map(() => '?').join(', ')})`,
-        contactIds,
-      ),
-      chatIds.length === 0
-        ? Promise.resolve([])
-        : this.dataSource.query<ChatRow[]>(
-            `SELECT ${CHAT_COLUMNS} FROM chats ch WHERE ch.id IN (${chatIds.map(() => '?').join(', ')})`,
-            chatIds,
-          ),
-    ]);
-    const contactById = new Map(contacts.map((row) => [Number(row.id), row]));
     const numberById = new Map(numbers.map((row) => [row.id, row]));
     const headById = new Map(heads.map((row) => [Number(row.id), row]));
-    const latestById = new Map(latest.map((row) => [Number(row.id), row]));
     return page.flatMap((row): ConversationView[] => {
-      const contact = contactById.get(Number(row.contact_id));
-      const number = numberById.get(Number(row.whatsapp_session_id));
-      if (!contact || !number) return [];
       const head = headById.get(Number(row.id));
-      const message = head?.chat_id == null ? undefined : latestById.get(Number(head.chat_id));
-      const metadata = message ? parseChatMetadata(message.metadata) : null;
+      const number = numberById.get(Number(row.whatsapp_session_id));
+      if (!head || !number) return [];
+      const metadata = head.chat_uuid === null ? null : parseChatMetadata(head.chat_metadata);
       return [
         {
           contact: {
-            uuid: contact.uuid,
-            name: contactName(contact),
-            phone: contact.phone,
-            whatsapp_id: contact.whatsapp_id,
-            type: contact.type ?? 'individual',
+            uuid: head.uuid,
+            name: contactName(head),
+            phone: head.phone,
+            whatsapp_id: head.whatsapp_id,
+            type: head.contact_type ?? 'individual',
           },
           session: {
             uuid: number.uuid,
@@ -356,17 +354,17 @@ export class ConversationsService {
             status: number.status,
           },
           last_message:
-            message && metadata
+            metadata && head.chat_uuid !== null && head.chat_created_at !== null
               ? {
-                  uuid: message.uuid,
-                  direction: message.type ?? 'inbound',
+                  uuid: head.chat_uuid,
+                  direction: head.chat_direction ?? 'inbound',
                   type: stringOrNull(metadata.type),
                   body_preview: bodyOf(metadata).slice(0, MESSAGE_PREVIEW_LENGTH),
-                  status: message.message_status,
-                  created_at: dbDate(message.created_at).toISOString(),
+                  status: head.chat_status,
+                  created_at: dbDate(head.chat_created_at).toISOString(),
                 }
               : null,
-          unread_count: Number(head?.unread ?? 0),
+          unread_count: Number(head.unread ?? 0),
           last_activity_at: dbDate(row.activity_at).toISOString(),
         },
       ];
