@@ -14,6 +14,14 @@ const proxy: Record<string, ProxyOptions> = {
 
 export default defineConfig({
   plugins: [vue()],
+  // vue-i18n's build flags: Composition API only (the legacy API is shaken out), no devtools
+  // hooks in production; messages stay plain objects compiled by its CSP-safe JIT compiler.
+  define: {
+    __VUE_I18N_FULL_INSTALL__: true,
+    __VUE_I18N_LEGACY_API__: false,
+    __INTLIFY_DROP_MESSAGE_COMPILER__: false,
+    __INTLIFY_PROD_DEVTOOLS__: false,
+  },
   resolve: {
     alias: [
       { find: '@', replacement: fileURLToPath(new URL('./src', import.meta.url)) },

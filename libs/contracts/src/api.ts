@@ -12,11 +12,22 @@ export interface LoginRequest {
   password: string;
 }
 
+/** The languages the admin speaks: English and Bahasa Indonesia. */
+export const USER_LOCALES = ['en', 'id'] as const;
+export type UserLocale = (typeof USER_LOCALES)[number];
+
 export interface UserView {
   id: number;
   email: string;
   name: string;
   is_platform_admin: boolean;
+  /** The language this user chose for the admin; null until they choose one. */
+  locale: UserLocale | null;
+}
+
+/** Body of `PATCH /api/auth/me`: the signed-in user's own profile; answered with a SessionView. */
+export interface UpdateProfileRequest {
+  locale?: UserLocale;
 }
 
 export interface WorkspaceMembershipView {

@@ -1,4 +1,9 @@
-import type { LoginRequest, SessionView, SwitchWorkspaceRequest } from '@switchboard/contracts';
+import type {
+  LoginRequest,
+  SessionView,
+  SwitchWorkspaceRequest,
+  UpdateProfileRequest,
+} from '@switchboard/contracts';
 import { request } from './http';
 
 export function login(credentials: LoginRequest): Promise<SessionView> {
@@ -28,6 +33,15 @@ export function switchWorkspace(workspaceId: number): Promise<SessionView> {
   return request<SessionView>('/auth/workspace', {
     method: 'PUT',
     body,
+    workspaceScoped: false,
+  });
+}
+
+/** The signed-in user's own profile (their language); answers with the updated session. */
+export function updateProfile(changes: UpdateProfileRequest): Promise<SessionView> {
+  return request<SessionView>('/auth/me', {
+    method: 'PATCH',
+    body: changes,
     workspaceScoped: false,
   });
 }

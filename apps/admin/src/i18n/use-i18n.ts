@@ -1,4 +1,5 @@
-import { ref } from 'vue';
+import type { Ref } from 'vue';
+import { createI18n } from 'vue-i18n';
 import { messages, type Locale, type Messages } from './messages';
 
 /** Dotted paths to every string in {@link Messages}, e.g. `'login.submit'`. */
@@ -9,24 +10,25 @@ export type MessageKey = PathsOf<Messages>;
 export type MessageParams = Record<string, string | number>;
 
 export const LOCALES = Object.keys(messages) as Locale[];
+/** The browser's last choice, for the login page before anyone has signed in. */
 const LOCALE_KEY = 'switchboard.locale';
 
-function isLocale(value: unknown): value is Locale {
+export function isLocale(value: unknown): value is Locale {
   return typeof value === 'string' && (LOCALES as string[]).includes(value);
 }
 
-function readStored(key: string): Locale | null {
+function readStored(): Locale | null {
   try {
-    const value = localStorage.getItem(key);
+    const value = localStorage.getItem(LOCALE_KEY);
     return isLocale(value) ? value : null;
   } catch {
     return null; // storage disabled: the choice lasts for this page only
   }
 }
 
-function store(key: string, value: Locale): void {
+function store(value: Locale): void {
   try {
-    localStorage.setItem(key, value);
+    localStorage.setItem(LOCALE_KEY, value);
   } catch {
     // see readStored
   }
@@ -42,7 +44,21 @@ function browserLocale(): Locale {
   return 'en';
 }
 
-const locale = ref<Locale>(readStored(LOCALE_KEY) ?? browserLocale());
+/**
+ * The one vue-i18n instance (Composition API). Its messages are the plain objects of
+ * `messages.ts`, compiled on first use by vue-i18n's JIT compiler, which builds an AST and never
+ * `eval`s, so a strict CSP holds. A key missing in a language falls back to English.
+ */
+export const i18n = createI18n<[Messages], Locale, false>({
+  legacy: false,
+  locale: readStored() ?? browserLocale(),
+  fallbackLocale: 'en',
+  messages,
+  missingWarn: import.meta.env.DEV,
+  fallbackWarn: import.meta.env.DEV,
+});
+
+const locale = i18n.global.locale as unknown as Ref<Locale>;
 
 function apply(next: Locale): void {
   locale.value = next;
@@ -50,53 +66,27 @@ function apply(next: Locale): void {
 }
 
 /**
- * Switches the language, remembered for this user (and as the browser's last choice, for the
- * login page before anyone has signed in).
+ * Switches the language in this browser and remembers it as the browser's last choice. The
+ * signed-in user's choice is kept on the server by the session store.
  */
-export function setLocale(next: Locale, userId?: number | null): void {
+export function setLocale(next: Locale): void {
   apply(next);
-  store(LOCALE_KEY, next);
-  if (userId != null) store(`${LOCALE_KEY}.${userId}`, next);
-}
-
-/** After sign-in: the language this user chose before, if they ever did. */
-export function restoreLocaleFor(userId: number): void {
-  const remembered = readStored(`${LOCALE_KEY}.${userId}`);
-  if (remembered) apply(remembered);
-}
-
-function lookup(tree: unknown, key: string): string | undefined {
-  let node = tree;
-  for (const part of key.split('.')) {
-    if (typeof node !== 'object' || node === null) return undefined;
-    node = (node as Record<string, unknown>)[part];
-  }
-  return typeof node === 'string' ? node : undefined;
+  store(next);
 }
 
 /**
  * Translate a key in the current locale; `{name}` placeholders are filled from `params`.
- * With `plural`, a message of the form `one | many` (or `zero | one | many`) picks its form
- * the way vue-i18n's `t(key, named, plural)` does. Reads the reactive locale, so templates
- * re-render when it changes; usable outside components (router, API errors) as well.
+ * With `plural`, a message of the form `one | many` (or `zero | one | many`) picks its form.
+ * Reads the reactive locale, so templates re-render when it changes; usable outside components
+ * (router, API errors) as well.
  */
 export function t(key: MessageKey, params?: MessageParams, plural?: number): string {
-  let template = lookup(messages[locale.value], key) ?? lookup(messages.en, key) ?? key;
-  if (plural !== undefined) template = pluralForm(template, plural);
-  if (!params) return template;
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
-    name in params ? String(params[name]) : whole,
-  );
+  return plural === undefined
+    ? i18n.global.t(key, params ?? {})
+    : i18n.global.t(key, params ?? {}, plural);
 }
 
-function pluralForm(template: string, count: number): string {
-  const forms = template.split('|').map((form) => form.trim());
-  if (forms.length === 1) return template;
-  const index = forms.length === 2 ? (count === 1 ? 0 : 1) : Math.min(Math.abs(count), 2);
-  return forms[index] ?? template;
-}
-
-/** Same surface as vue-i18n's `useI18n()` for what the shell uses: `t` and `locale`. */
+/** The shell's slice of vue-i18n's `useI18n()`: `t` typed by {@link MessageKey}, and `locale`. */
 export function useI18n() {
   return { t, locale };
 }

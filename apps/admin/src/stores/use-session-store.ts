@@ -1,6 +1,7 @@
 import {
   hasWorkspaceRole,
   type SessionView,
+  type UserLocale,
   type UserView,
   type WorkspaceMembershipView,
   type WorkspaceRole,
@@ -9,6 +10,7 @@ import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import * as authApi from '@/api/auth';
 import { ApiError, setWorkspaceIdSource } from '@/api/http';
+import { setLocale } from '@/i18n/use-i18n';
 
 const WORKSPACE_KEY_PREFIX = 'switchboard.workspace.';
 
@@ -64,6 +66,8 @@ export const useSessionStore = defineStore('session', () => {
   function apply(session: SessionView, preferred?: number): void {
     user.value = session.user;
     workspaces.value = session.workspaces;
+    // The language this user chose, in whatever browser they chose it.
+    if (session.user.locale) setLocale(session.user.locale);
     const isMember = (id: number | null | undefined): id is number =>
       id != null && session.workspaces.some((w) => w.id === id);
     const candidates = [
@@ -120,6 +124,17 @@ export const useSessionStore = defineStore('session', () => {
     apply(await authApi.switchWorkspace(workspaceId), workspaceId);
   }
 
+  /**
+   * Switch the language now, and keep it on the user so it follows them to other browsers.
+   * Rejects when the server could not save it; the page stays in the chosen language.
+   */
+  async function changeLocale(locale: UserLocale): Promise<void> {
+    setLocale(locale);
+    if (!user.value) return;
+    const session = await authApi.updateProfile({ locale });
+    user.value = session.user;
+  }
+
   /** The server said the session is gone: forget it without another request. */
   function expire(): void {
     reset();
@@ -140,6 +155,7 @@ export const useSessionStore = defineStore('session', () => {
     login,
     logout,
     switchWorkspace,
+    changeLocale,
     expire,
   };
 });

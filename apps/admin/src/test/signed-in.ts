@@ -7,7 +7,13 @@ export function signedIn(workspaceId: number, role: WorkspaceRole = 'owner'): Pi
   const pinia = createPinia();
   setActivePinia(pinia);
   useSessionStore().$patch({
-    user: { id: 1, email: 'admin@example.test', name: 'Admin', is_platform_admin: false },
+    user: {
+      id: 1,
+      email: 'admin@example.test',
+      name: 'Admin',
+      is_platform_admin: false,
+      locale: null,
+    },
     workspaces: [{ id: workspaceId, uuid: 'ws-uuid', name: 'Shop', role }],
     currentWorkspaceId: workspaceId,
   });

@@ -1,11 +1,22 @@
-import { Body, Controller, Get, HttpCode, Inject, Post, Put, Req, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Inject,
+  Patch,
+  Post,
+  Put,
+  Req,
+  Res,
+} from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { SESSION_COOKIE, type SessionView } from '@switchboard/contracts';
 import type { Request, Response } from 'express';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { CurrentAuth, Public } from './auth.decorators';
-import { LoginDto, SwitchWorkspaceDto } from './auth.dto';
+import { LoginDto, SwitchWorkspaceDto, UpdateProfileDto } from './auth.dto';
 import { AuthService } from './auth.service';
 import type { AuthContext } from './request-context';
 
@@ -52,6 +63,12 @@ export class AuthController {
   @Get('me')
   me(@CurrentAuth() auth: AuthContext): Promise<SessionView> {
     return this.auth.view(auth);
+  }
+
+  /** The signed-in user's own profile (today: their language); never another user's. */
+  @Patch('me')
+  updateMe(@CurrentAuth() auth: AuthContext, @Body() body: UpdateProfileDto): Promise<SessionView> {
+    return this.auth.updateProfile(auth, body);
   }
 
   @Put('workspace')

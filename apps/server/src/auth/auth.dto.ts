@@ -1,5 +1,15 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { IsEmail, IsInt, IsNotEmpty, IsPositive, IsString, MaxLength } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { USER_LOCALES, type UpdateProfileRequest, type UserLocale } from '@switchboard/contracts';
+import {
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsPositive,
+  IsString,
+  MaxLength,
+} from 'class-validator';
 
 export class LoginDto {
   @ApiProperty({ example: 'admin@switchboard.local' })
@@ -19,4 +29,11 @@ export class SwitchWorkspaceDto {
   @IsInt()
   @IsPositive()
   workspace_id!: number;
+}
+
+export class UpdateProfileDto implements UpdateProfileRequest {
+  @ApiPropertyOptional({ enum: USER_LOCALES, description: 'The language of the admin' })
+  @IsOptional()
+  @IsIn(USER_LOCALES)
+  locale?: UserLocale;
 }

@@ -1,6 +1,13 @@
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { ErrorCode, PLATFORM_ADMIN_ROLE, type SessionView } from '@switchboard/contracts';
+import {
+  ErrorCode,
+  PLATFORM_ADMIN_ROLE,
+  USER_LOCALES,
+  type SessionView,
+  type UpdateProfileRequest,
+  type UserLocale,
+} from '@switchboard/contracts';
 import { IsNull, Repository } from 'typeorm';
 import { AppException } from '../common/app.exception';
 import type { AppConfig } from '../config/app-config';
@@ -109,6 +116,14 @@ export class AuthService {
     return this.view(auth);
   }
 
+  async updateProfile(auth: AuthContext, changes: UpdateProfileRequest): Promise<SessionView> {
+    if (changes.locale !== undefined) {
+      await this.users.setLocale(auth.user.id, changes.locale);
+      auth.user.locale = changes.locale;
+    }
+    return this.view(auth);
+  }
+
   async view({ user, session }: AuthContext): Promise<SessionView> {
     const workspaces = await this.workspaces.membershipsOf(user.id);
     const current = workspaces.find((w) => w.id === session.currentWorkspaceId) ?? workspaces[0];
@@ -118,6 +133,7 @@ export class AuthService {
         email: user.email,
         name: user.displayName,
         is_platform_admin: user.role === PLATFORM_ADMIN_ROLE,
+        locale: localeOf(user.locale),
       },
       workspaces,
       current_workspace_id: current?.id ?? null,
@@ -141,4 +157,9 @@ export class AuthService {
       );
     }
   }
+}
+
+/** A value written by hand or by another tool is treated as no choice rather than passed on. */
+function localeOf(value: string | null): UserLocale | null {
+  return (USER_LOCALES as readonly string[]).includes(value ?? '') ? (value as UserLocale) : null;
 }

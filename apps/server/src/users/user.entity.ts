@@ -1,3 +1,4 @@
+import type { UserLocale } from '@switchboard/contracts';
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import { SoftDeletableEntity } from '../database/soft-deletable.entity';
 
@@ -26,6 +27,10 @@ export class User extends SoftDeletableEntity {
   /** 1 = active, as Blazz writes it. */
   @Column({ type: 'int', default: 1 })
   status!: number;
+
+  /** The language chosen for the admin (`en`, `id`); null until the user picks one. */
+  @Column({ type: 'varchar', length: 8, nullable: true })
+  locale!: UserLocale | null;
 
   get displayName(): string {
     return [this.firstName, this.lastName].filter(Boolean).join(' ');

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { PLATFORM_ADMIN_ROLE } from '@switchboard/contracts';
+import { PLATFORM_ADMIN_ROLE, type UserLocale } from '@switchboard/contracts';
 import { Repository } from 'typeorm';
 import { PasswordHasher } from '../auth/password-hasher';
 import { User } from './user.entity';
@@ -35,6 +35,11 @@ export class UsersService {
       .addSelect('user.password')
       .where('LOWER(user.email) = :email', { email: email.toLowerCase() })
       .getOne();
+  }
+
+  /** Changes only this user's row; the caller has checked the value against USER_LOCALES. */
+  async setLocale(id: number, locale: UserLocale): Promise<void> {
+    await this.users.update({ id }, { locale });
   }
 
   count(): Promise<number> {
