@@ -1,4 +1,5 @@
 import { inboxEn, inboxId } from './messages-inbox';
+import { platformEn, platformId } from './messages-platform';
 
 /**
  * Every user-visible string of the admin SPA, keyed the way vue-i18n keys them
@@ -221,6 +222,7 @@ export const en = {
     generic: 'Something went wrong. Try again in a moment.',
   },
   ...inboxEn,
+  ...platformEn,
 };
 
 /** The shape every locale must fill; a missing or extra key is a type error. */
@@ -443,6 +445,7 @@ export const id: Messages = {
     generic: 'Terjadi kesalahan. Coba lagi sebentar lagi.',
   },
   ...inboxId,
+  ...platformId,
 };
 
 export const messages = { en, id } satisfies Record<string, Messages>;

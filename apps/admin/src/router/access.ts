@@ -2,10 +2,15 @@ import type { LocationQueryValue, RouteMeta, RouteRecordRaw } from 'vue-router';
 import type { MessageKey } from '@/i18n/use-i18n';
 import { useSessionStore } from '@/stores/use-session-store';
 
-/** Whether the user's role in the current workspace allows a route (`meta.minRole`). */
+/**
+ * Whether the user may open a route: a platform page (`meta.platformAdmin`) needs a platform
+ * admin, a workspace page the role in the current workspace (`meta.minRole`).
+ */
 export function canOpen(route: { meta?: RouteMeta }): boolean {
+  const session = useSessionStore();
+  if (route.meta?.platformAdmin && !session.isPlatformAdmin) return false;
   const minRole = route.meta?.minRole;
-  return minRole === undefined || useSessionStore().hasRole(minRole);
+  return minRole === undefined || session.hasRole(minRole);
 }
 
 export interface NavItem {

@@ -9,6 +9,7 @@ import LoginPage from '@/views/LoginPage.vue';
 import MembersPage from '@/views/MembersPage.vue';
 import NotFoundPage from '@/views/NotFoundPage.vue';
 import OverviewPage from '@/views/OverviewPage.vue';
+import BroadcastDriverPage from '@/views/platform/BroadcastDriverPage.vue';
 import WhatsappNumbersPage from '@/views/WhatsappNumbersPage.vue';
 import { canOpen, safeRedirect } from './access';
 
@@ -22,6 +23,8 @@ declare module 'vue-router' {
     titleKey?: MessageKey;
     /** Listed in the side nav. */
     nav?: boolean;
+    /** Only platform super admins see and reach it (listed under "Platform" in the nav). */
+    platformAdmin?: boolean;
   }
 }
 
@@ -61,6 +64,12 @@ const routes: RouteRecordRaw[] = [
         name: 'whatsapp-numbers',
         component: WhatsappNumbersPage,
         meta: { titleKey: 'nav.whatsapp', nav: true, minRole: 'agent' },
+      },
+      {
+        path: 'platform/broadcast',
+        name: 'platform-broadcast',
+        component: BroadcastDriverPage,
+        meta: { titleKey: 'platform.broadcast.title', nav: true, platformAdmin: true },
       },
       {
         path: ':pathMatch(.*)*',
