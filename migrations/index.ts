@@ -13,6 +13,7 @@ import { IndexChatsForInbox1764001200000 } from './1764001200000-IndexChatsForIn
 import { IndexContactsForInbox1764001300000 } from './1764001300000-IndexContactsForInbox';
 import { AddChatIdempotencyKey1764001400000 } from './1764001400000-AddChatIdempotencyKey';
 import { AddUserLocale1764001500000 } from './1764001500000-AddUserLocale';
+import { CreateEngines1764001700000 } from './1764001700000-CreateEngines';
 import type { MigrationClass, MigrationContext } from './migration-context';
 
 export type { MigrationClass, MigrationContext } from './migration-context';
@@ -44,5 +45,6 @@ export function buildMigrations(ctx: MigrationContext): MigrationClass[] {
     IndexContactsForInbox1764001300000,
     AddChatIdempotencyKey1764001400000,
     AddUserLocale1764001500000,
+    CreateEngines1764001700000,
   ];
 }

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { EngineConfigError, loadEngineConfig } from './engine-config';
 
 const SECRET = 's'.repeat(32);
@@ -15,6 +16,16 @@ describe('loadEngineConfig', () => {
     expect(() => loadEngineConfig({ ENGINE_SECRET: SECRET, ENGINE_WARM_POOL: '-1' })).toThrow(
       /ENGINE_WARM_POOL/,
     );
+  });
+
+  it('announces the address the server reaches it at', () => {
+    const load = (env: Record<string, string>) =>
+      loadEngineConfig({ ENGINE_SECRET: SECRET, ...env }).publicUrl;
+    expect(load({})).toBe('http://127.0.0.1:3100');
+    expect(load({ ENGINE_HOST: '10.0.0.7', ENGINE_PORT: '3200' })).toBe('http://10.0.0.7:3200');
+    expect(load({ ENGINE_HOST: '0.0.0.0' })).toBe(`http://${hostname()}:3100`);
+    expect(load({ ENGINE_PUBLIC_URL: 'http://engine-b:3100/' })).toBe('http://engine-b:3100');
+    expect(() => load({ ENGINE_PUBLIC_URL: 'engine-b:3100' })).toThrow(/ENGINE_PUBLIC_URL/);
   });
 
   it('names every bad variable at once', () => {

@@ -1,9 +1,11 @@
-import { availableParallelism } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
 /** Settings of an engine process, validated at boot. */
 export interface EngineConfig {
   host: string;
   port: number;
   engineId: string;
+  /** Where the server reaches this engine's command API; announced to the server's registry. */
+  publicUrl: string;
   serverUrl: string;
   engineSecret: string;
   logLevel: string;
@@ -83,10 +85,16 @@ export function loadEngineConfig(env: Env): EngineConfig {
   if (!/^[\w.-]{1,64}$/.test(engineId))
     problems.push(`ENGINE_ID may only hold letters, digits, "_", "." and "-" (got "${engineId}")`);
 
+  const host = env.ENGINE_HOST ?? '127.0.0.1';
+  const publicUrl = env.ENGINE_PUBLIC_URL || defaultPublicUrl(host, port);
+  if (!/^https?:\/\/[^/]+/.test(publicUrl))
+    problems.push(`ENGINE_PUBLIC_URL must be an http(s) URL (got "${publicUrl}")`);
+
   const config: EngineConfig = {
-    host: env.ENGINE_HOST ?? '127.0.0.1',
+    host,
     port,
     engineId,
+    publicUrl: publicUrl.replace(/\/$/, ''),
     serverUrl: serverUrl.replace(/\/$/, ''),
     engineSecret,
     logLevel,
@@ -123,4 +131,13 @@ export function loadEngineConfig(env: Env): EngineConfig {
       `Invalid engine configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
     );
   return config;
+}
+
+/**
+ * `http://<ENGINE_HOST>:<ENGINE_PORT>`; an engine listening on every address is announced under
+ * its host name, since a wildcard address reaches nothing from another machine.
+ */
+function defaultPublicUrl(host: string, port: number): string {
+  const name = ['0.0.0.0', '::', ''].includes(host) ? hostname() : host;
+  return `http://${name.includes(':') ? `[${name}]` : name}:${port}`;
 }

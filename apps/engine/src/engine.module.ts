@@ -8,6 +8,7 @@ import { EventSender } from './callbacks/event-sender';
 import type { EngineConfig } from './engine-config';
 import { ENGINE_CONFIG, ENGINE_LOGGER, WHATSAPP_CLIENT_FACTORY } from './engine.tokens';
 import { HealthController } from './health/health.controller';
+import { EnginePresenceService } from './ownership/engine-presence.service';
 import { SessionAdoptionService } from './ownership/session-adoption.service';
 import { SessionCustodyService } from './ownership/session-custody.service';
 import { ChromiumSweeperService } from './process/chromium-sweeper.service';
@@ -60,6 +61,7 @@ export class EngineModule {
         SessionCustodyService,
         SessionHostService,
         SessionAdoptionService,
+        EnginePresenceService,
         SessionWatchdogService,
       ],
     };

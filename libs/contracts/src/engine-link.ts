@@ -10,6 +10,10 @@ export const ENGINE_LINK_PATHS = {
   claims: '/api/engine/claims',
   /** `:sessionId` is the session's engine id (`whatsapp_sessions.session_id`). */
   authState: '/api/engine/sessions/:sessionId/auth-state',
+  /** An engine says it is alive and where the server reaches it (every third of its TTL). */
+  announce: '/api/engine/engines/announce',
+  /** An engine that shuts down leaves the registry at once instead of when its TTL runs out. */
+  withdraw: '/api/engine/engines/withdraw',
 } as const;
 
 export function engineAuthStatePath(sessionId: string): string {
@@ -62,4 +66,39 @@ export interface AuthStateBody {
 export interface AuthStateView {
   archive: string;
   updated_at: string;
+}
+
+/**
+ * An engine's presence beat (`POST` to the announce path): the server routes a session's commands
+ * to the engine holding its lease at `url`, and new sessions to the live engine with the fewest.
+ * The engine counts as gone `ttl_ms` after its last beat.
+ */
+export interface EngineAnnouncement {
+  engine_id: string;
+  /** Where the server reaches the engine's command API (`ENGINE_PUBLIC_URL`). */
+  url: string;
+  /** Sessions running on the engine now (warm-pool clients not counted). */
+  sessions: number;
+  max_sessions: number;
+  /** The engine process and its Chromiums, when the engine measured them. */
+  memory_mb: number | null;
+  ttl_ms: number;
+}
+
+export interface EngineWithdrawal {
+  engine_id: string;
+}
+
+/** One engine as the server's registry knows it (`EngineRegistry.list()`), for the platform admin. */
+export interface EngineView {
+  engine_id: string;
+  url: string;
+  /** Sessions it runs, as of its last beat (plus starts the server sent it since). */
+  sessions: number;
+  max_sessions: number;
+  memory_mb: number | null;
+  /** ISO 8601 time of its last beat. */
+  last_seen_at: string;
+  /** False once `ttl_ms` passed since the last beat: it died or lost the server. */
+  live: boolean;
 }

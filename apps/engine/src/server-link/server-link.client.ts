@@ -5,6 +5,7 @@ import {
   engineAuthStatePath,
   type AuthStateView,
   type ClaimsAnswer,
+  type EngineAnnouncement,
   type LeaseAnswer,
 } from '@switchboard/contracts';
 import { signRequest } from '@switchboard/contracts/node';
@@ -73,6 +74,14 @@ export class ServerLinkClient implements EngineServerLink {
   async clearAuthState(sessionId: string): Promise<void> {
     const query = `?engine_id=${encodeURIComponent(this.config.engineId)}`;
     await this.call('DELETE', `${engineAuthStatePath(sessionId)}${query}`);
+  }
+
+  async announce(announcement: EngineAnnouncement): Promise<void> {
+    await this.call('POST', ENGINE_LINK_PATHS.announce, announcement);
+  }
+
+  async withdraw(): Promise<void> {
+    await this.call('POST', ENGINE_LINK_PATHS.withdraw, { engine_id: this.config.engineId });
   }
 
   private leaseBody(sessionIds: string[], ttlMs: number) {

@@ -1,4 +1,4 @@
-import type { AuthStateView, ClaimsAnswer } from '@switchboard/contracts';
+import type { AuthStateView, ClaimsAnswer, EngineAnnouncement } from '@switchboard/contracts';
 import type { LeaseAuthority } from '../ownership/session-leases';
 
 /** Injection token of the engine's link to the server; tests put an in-memory one here. */
@@ -12,4 +12,8 @@ export interface EngineServerLink extends LeaseAuthority {
   readAuthState(sessionId: string): Promise<AuthStateView | null>;
   saveAuthState(sessionId: string, archive: Buffer): Promise<void>;
   clearAuthState(sessionId: string): Promise<void>;
+  /** Tells the server this engine is alive, where it listens and how loaded it is. */
+  announce(announcement: EngineAnnouncement): Promise<void>;
+  /** Leaves the server's registry of live engines (at shutdown). */
+  withdraw(): Promise<void>;
 }

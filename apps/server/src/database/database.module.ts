@@ -8,6 +8,7 @@ import { AuthSession } from '../auth/auth-session.entity';
 import type { AppConfig } from '../config/app-config';
 import { Contact } from '../inbox/contact.entity';
 import { EngineEventRecord } from '../engine-link/engine-event.entity';
+import { EngineNode } from '../engine-link/engine-node.entity';
 import { Chat } from '../messaging/chat.entity';
 import { ContactSession } from '../messaging/contact-session.entity';
 import { WhatsappSession } from '../sessions/whatsapp-session.entity';
@@ -28,6 +29,7 @@ export const ENTITIES = [
   Setting,
   WhatsappSession,
   EngineEventRecord,
+  EngineNode,
   Chat,
   ContactSession,
 ];

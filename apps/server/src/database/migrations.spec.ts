@@ -31,6 +31,7 @@ const MIGRATION_NAMES = [
   'IndexContactsForInbox1764001300000',
   'AddChatIdempotencyKey1764001400000',
   'AddUserLocale1764001500000',
+  'CreateEngines1764001700000',
 ];
 
 const TABLES = [
@@ -43,6 +44,7 @@ const TABLES = [
   'contact_sessions',
   'contacts',
   'engine_events',
+  'engines',
   'settings',
   'subscription_plans',
   'subscriptions',
@@ -95,6 +97,7 @@ const INDEXES: Record<string, string[]> = {
     'engine_events_processed_at_id_index (processed_at, id)',
     'engine_events_session_id_index (session_id)',
   ],
+  engines: ['engines_expires_at_index (expires_at)'],
 };
 
 const FOREIGN_KEYS = [

@@ -22,6 +22,7 @@ import { signRequest } from '@switchboard/contracts/node';
 import { AppException } from '../common/app.exception';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { EngineRegistry, type EngineTarget } from './engine-registry.service';
 
 export interface EngineCommandsOptions {
   /** How long one command may take before the engine counts as unavailable. */
@@ -109,7 +110,9 @@ function badGateway(message: string, details: Record<string, unknown>): AppExcep
 /**
  * The server's client for the engine's command API: each request signed with ENGINE_SECRET as
  * the engine's guard expects, bounded by a timeout; failures become {@link EngineCommandError}.
- * The engine is ENGINE_URL, else the local engine this server runs.
+ * Each session's commands go to the live engine holding its lease, a new session's start to the
+ * least loaded live engine ({@link EngineRegistry}); while no engine has announced itself, to
+ * ENGINE_URL, else the local engine this server runs.
  */
 @Injectable()
 export class EngineCommandsClient {
@@ -118,11 +121,12 @@ export class EngineCommandsClient {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Optional() @Inject(ENGINE_COMMANDS_OPTIONS) options?: EngineCommandsOptions,
+    @Optional() private readonly registry?: EngineRegistry,
   ) {
     this.timeoutMs = options?.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   }
 
-  /** Where commands go; null when this server neither knows an engine nor runs one. */
+  /** The configured engine; null when this server neither knows an engine nor runs one. */
   get baseUrl(): string | null {
     if (this.config.engineUrl) return this.config.engineUrl;
     // LocalEngineSupervisor starts the engine on 127.0.0.1:ENGINE_PORT.
@@ -175,11 +179,32 @@ export class EngineCommandsClient {
     return this.command('markRead', sessionId, request);
   }
 
-  private async command<T>(name: EngineRouteName, sessionId: string, body?: unknown): Promise<T> {
+  /**
+   * The engine a command on the session goes to: from the registry of live engines, else the
+   * configured one (`engineId` null).
+   */
+  async engineFor(sessionId: string): Promise<EngineTarget | { engineId: null; url: string }> {
+    const routed = await this.registry?.engineFor(sessionId);
+    if (routed) return routed;
     const base = this.baseUrl;
-    if (!base) {
-      throw new EngineCommandError('no engine is configured (set ENGINE_URL)', null);
-    }
+    if (!base) throw new EngineCommandError('no engine is configured (set ENGINE_URL)', null);
+    return { engineId: null, url: base };
+  }
+
+  private async command<T>(name: EngineRouteName, sessionId: string, body?: unknown): Promise<T> {
+    const engine = await this.engineFor(sessionId);
+    const answer = await this.send<T>(engine.url, name, sessionId, body);
+    if (name === 'startSession' && engine.engineId !== null)
+      await this.registry?.countStart(engine.engineId);
+    return answer;
+  }
+
+  private async send<T>(
+    base: string,
+    name: EngineRouteName,
+    sessionId: string,
+    body?: unknown,
+  ): Promise<T> {
     const raw = body === undefined ? '' : JSON.stringify(body);
     let response: Response;
     try {

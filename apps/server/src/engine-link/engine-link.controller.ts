@@ -13,14 +13,17 @@ import { AppException } from '../common/app.exception';
 import {
   AuthStateDto,
   ClaimsRequestDto,
+  EngineAnnouncementDto,
   EngineEventDto,
   EngineIdQuery,
+  EngineWithdrawalDto,
   LeaseRequestDto,
   ReleaseRequestDto,
 } from './engine-link.dto';
 import { EngineAuthStateService } from './engine-auth-state.service';
 import { EngineInboxService, type InboxReceipt } from './engine-inbox.service';
 import { EngineLeasesService } from './engine-leases.service';
+import { EngineRegistry } from './engine-registry.service';
 import { EngineSigned } from './engine-signature.guard';
 
 const route = (path: string): string => path.slice(1);
@@ -34,7 +37,20 @@ export class EngineLinkController {
     private readonly inbox: EngineInboxService,
     private readonly leases: EngineLeasesService,
     private readonly authState: EngineAuthStateService,
+    private readonly registry: EngineRegistry,
   ) {}
+
+  @Post(route(ENGINE_LINK_PATHS.announce))
+  @HttpCode(204)
+  async announce(@Body() body: EngineAnnouncementDto): Promise<void> {
+    await this.registry.announce(body);
+  }
+
+  @Post(route(ENGINE_LINK_PATHS.withdraw))
+  @HttpCode(204)
+  async withdraw(@Body() body: EngineWithdrawalDto): Promise<void> {
+    await this.registry.withdraw(body.engine_id);
+  }
 
   @Post(route(ENGINE_EVENTS_PATH))
   @HttpCode(202)

@@ -4,6 +4,8 @@ import {
   ENGINE_SESSION_ID_PATTERN,
   type AuthStateBody,
   type ClaimsRequest,
+  type EngineAnnouncement,
+  type EngineWithdrawal,
   type EngineEventType,
   type LeaseRequest,
   type ReleaseRequest,
@@ -15,11 +17,13 @@ import {
   IsIn,
   IsInt,
   IsISO8601,
+  IsUrl,
   IsObject,
   IsOptional,
   IsString,
   Matches,
   Max,
+  MaxLength,
   Min,
 } from 'class-validator';
 
@@ -114,4 +118,41 @@ export class EngineIdQuery {
   @ApiProperty()
   @Matches(ENGINE_ID, { message: ENGINE_ID_MESSAGE })
   engine_id!: string;
+}
+
+export class EngineWithdrawalDto implements EngineWithdrawal {
+  @ApiProperty()
+  @Matches(ENGINE_ID, { message: ENGINE_ID_MESSAGE })
+  engine_id!: string;
+}
+
+export class EngineAnnouncementDto extends EngineWithdrawalDto implements EngineAnnouncement {
+  @ApiProperty({ description: "Where the server reaches the engine's command API" })
+  @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false })
+  @MaxLength(512)
+  url!: string;
+
+  @ApiProperty()
+  @IsInt()
+  @Min(0)
+  @Max(100_000)
+  sessions!: number;
+
+  @ApiProperty()
+  @IsInt()
+  @Min(0)
+  @Max(100_000)
+  max_sessions!: number;
+
+  @ApiProperty({ type: Number, nullable: true })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  memory_mb!: number | null;
+
+  @ApiProperty()
+  @IsInt()
+  @Min(1)
+  @Max(3_600_000)
+  ttl_ms!: number;
 }

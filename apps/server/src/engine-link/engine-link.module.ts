@@ -4,6 +4,7 @@ import { EngineCommandsClient } from './engine-commands.client';
 import { EngineInboxService } from './engine-inbox.service';
 import { EngineLeasesService } from './engine-leases.service';
 import { EngineLinkController } from './engine-link.controller';
+import { EngineRegistry } from './engine-registry.service';
 import { EngineSignatureGuard } from './engine-signature.guard';
 import {
   BUILT_ENGINE_SCRIPT,
@@ -14,7 +15,8 @@ import {
 /**
  * The server's side of the engine link: signed routes for engine events (stored in an inbox
  * first), session leases, adoption claims and the sealed auth state; and, on a single machine,
- * the local engine process. Feature modules register event handlers with
+ * the local engine process; the registry of live engines, through which commands reach the engine
+ * holding each session ({@link EngineRegistry}). Feature modules register event handlers with
  * {@link EngineInboxService}.
  */
 @Module({
@@ -23,11 +25,12 @@ import {
     EngineSignatureGuard,
     EngineInboxService,
     EngineLeasesService,
+    EngineRegistry,
     EngineAuthStateService,
     { provide: LOCAL_ENGINE_LAUNCH, useValue: { script: BUILT_ENGINE_SCRIPT } },
     LocalEngineSupervisor,
     EngineCommandsClient,
   ],
-  exports: [EngineInboxService, EngineLeasesService, EngineCommandsClient],
+  exports: [EngineInboxService, EngineLeasesService, EngineCommandsClient, EngineRegistry],
 })
 export class EngineLinkModule {}

@@ -1,4 +1,9 @@
-import type { AuthStateView, ClaimsAnswer, LeaseAnswer } from '@switchboard/contracts';
+import type {
+  AuthStateView,
+  ClaimsAnswer,
+  EngineAnnouncement,
+  LeaseAnswer,
+} from '@switchboard/contracts';
 import type { EngineServerLink } from '../server-link.port';
 
 /**
@@ -15,6 +20,7 @@ export class InMemoryServerLink implements EngineServerLink {
     readonly state = {
       owners: new Map<string, string>(),
       auth: new Map<string, AuthStateView>(),
+      engines: new Map<string, EngineAnnouncement>(),
     },
   ) {}
 
@@ -63,6 +69,18 @@ export class InMemoryServerLink implements EngineServerLink {
   clearAuthState(sessionId: string): Promise<void> {
     return this.answer(() => {
       this.state.auth.delete(sessionId);
+    });
+  }
+
+  announce(announcement: EngineAnnouncement): Promise<void> {
+    return this.answer(() => {
+      this.state.engines.set(announcement.engine_id, announcement);
+    });
+  }
+
+  withdraw(): Promise<void> {
+    return this.answer(() => {
+      this.state.engines.delete(this.engineId);
     });
   }
 
