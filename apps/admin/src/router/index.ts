@@ -12,6 +12,10 @@ import OverviewPage from '@/views/OverviewPage.vue';
 import AllSessionsPage from '@/views/platform/AllSessionsPage.vue';
 import BroadcastDriverPage from '@/views/platform/BroadcastDriverPage.vue';
 import PlansPage from '@/views/platform/PlansPage.vue';
+import PlatformHealthPage from '@/views/platform/PlatformHealthPage.vue';
+import AllSessionsPage from '@/views/platform/AllSessionsPage.vue';
+import BroadcastDriverPage from '@/views/platform/BroadcastDriverPage.vue';
+import PlansPage from '@/views/platform/PlansPage.vue';
 import BroadcastDriverPage from '@/views/platform/BroadcastDriverPage.vue';
 import WhatsappNumbersPage from '@/views/WhatsappNumbersPage.vue';
 import { canOpen, safeRedirect } from './access';
@@ -26,6 +30,8 @@ declare module 'vue-router' {
     titleKey?: MessageKey;
     /** Listed in the side nav. */
     nav?: boolean;
+    /** Only platform super admins see and reach it (listed under "Platform" in the nav). */
+    platformAdmin?: boolean;
     /** Only platform super admins see and reach it (listed under "Platform" in the nav). */
     platformAdmin?: boolean;
     /** Only platform super admins see and reach it (listed under "Platform" in the nav). */
@@ -93,6 +99,30 @@ const routes: RouteRecordRaw[] = [
         name: 'platform-sessions',
         component: AllSessionsPage,
         meta: { titleKey: 'platform.sessions.title', nav: true, platformAdmin: true },
+      },
+      {
+        path: 'platform/broadcast',
+        name: 'platform-broadcast',
+        component: BroadcastDriverPage,
+        meta: { titleKey: 'platform.broadcast.title', nav: true, platformAdmin: true },
+      },
+      {
+        path: 'platform/plans',
+        name: 'platform-plans',
+        component: PlansPage,
+        meta: { titleKey: 'platform.plans.title', nav: true, platformAdmin: true },
+      },
+      {
+        path: 'platform/sessions',
+        name: 'platform-sessions',
+        component: AllSessionsPage,
+        meta: { titleKey: 'platform.sessions.title', nav: true, platformAdmin: true },
+      },
+      {
+        path: 'platform/health',
+        name: 'platform-health',
+        component: PlatformHealthPage,
+        meta: { titleKey: 'platform.health.title', nav: true, platformAdmin: true },
       },
       {
         path: ':pathMatch(.*)*',
