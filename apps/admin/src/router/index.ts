@@ -13,10 +13,6 @@ import AllSessionsPage from '@/views/platform/AllSessionsPage.vue';
 import BroadcastDriverPage from '@/views/platform/BroadcastDriverPage.vue';
 import PlansPage from '@/views/platform/PlansPage.vue';
 import PlatformHealthPage from '@/views/platform/PlatformHealthPage.vue';
-import AllSessionsPage from '@/views/platform/AllSessionsPage.vue';
-import BroadcastDriverPage from '@/views/platform/BroadcastDriverPage.vue';
-import PlansPage from '@/views/platform/PlansPage.vue';
-import BroadcastDriverPage from '@/views/platform/BroadcastDriverPage.vue';
 import WhatsappNumbersPage from '@/views/WhatsappNumbersPage.vue';
 import { canOpen, safeRedirect } from './access';
 
@@ -30,10 +26,6 @@ declare module 'vue-router' {
     titleKey?: MessageKey;
     /** Listed in the side nav. */
     nav?: boolean;
-    /** Only platform super admins see and reach it (listed under "Platform" in the nav). */
-    platformAdmin?: boolean;
-    /** Only platform super admins see and reach it (listed under "Platform" in the nav). */
-    platformAdmin?: boolean;
     /** Only platform super admins see and reach it (listed under "Platform" in the nav). */
     platformAdmin?: boolean;
   }
@@ -75,30 +67,6 @@ const routes: RouteRecordRaw[] = [
         name: 'whatsapp-numbers',
         component: WhatsappNumbersPage,
         meta: { titleKey: 'nav.whatsapp', nav: true, minRole: 'agent' },
-      },
-      {
-        path: 'platform/broadcast',
-        name: 'platform-broadcast',
-        component: BroadcastDriverPage,
-        meta: { titleKey: 'platform.broadcast.title', nav: true, platformAdmin: true },
-      },
-      {
-        path: 'platform/broadcast',
-        name: 'platform-broadcast',
-        component: BroadcastDriverPage,
-        meta: { titleKey: 'platform.broadcast.title', nav: true, platformAdmin: true },
-      },
-      {
-        path: 'platform/plans',
-        name: 'platform-plans',
-        component: PlansPage,
-        meta: { titleKey: 'platform.plans.title', nav: true, platformAdmin: true },
-      },
-      {
-        path: 'platform/sessions',
-        name: 'platform-sessions',
-        component: AllSessionsPage,
-        meta: { titleKey: 'platform.sessions.title', nav: true, platformAdmin: true },
       },
       {
         path: 'platform/broadcast',
