@@ -26,6 +26,7 @@ import { Contact } from '../inbox/contact.entity';
 import { toE164 } from '../inbox/phone-number';
 import { BroadcasterService } from '../realtime/broadcaster.service';
 import { Chat } from './chat.entity';
+import { broadcastMessageStatus } from './message-status-event';
 
 /** The number a message came through, as the pipeline needs it. */
 export interface SessionRef {
@@ -149,20 +150,7 @@ export class InboundPipelineService {
     }
     const result = await query.execute();
     if (!result.affected) return false;
-    const workspaceId = Number(chat.workspaceId);
-    const contactId = Number(chat.contactId);
-    await this.broadcaster.broadcast(
-      [workspaceChannel(workspaceId), workspaceChatChannel(workspaceId, contactId)],
-      RealtimeEvent.MESSAGE_STATUS_UPDATED,
-      {
-        workspace_id: workspaceId,
-        contact_id: contactId,
-        message_id: Number(chat.id),
-        provider_message_id: update.provider_message_id,
-        status: next,
-        at: new Date().toISOString(),
-      },
-    );
+    await broadcastMessageStatus(this.broadcaster, chat, update.provider_message_id, next);
     return true;
   }
 

@@ -2,10 +2,7 @@ import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
   isForwardStatus,
-  RealtimeEvent,
   WhatsAppErrorCode,
-  workspaceChannel,
-  workspaceChatChannel,
   type MessageStatus,
   type SendAttemptView,
 } from '@switchboard/contracts';
@@ -14,6 +11,7 @@ import { JOB_QUEUE, type Job, type JobQueue } from '../drivers/queue/job-queue.p
 import { Contact } from '../inbox/contact.entity';
 import { Chat } from '../messaging/chat.entity';
 import { parseChatMetadata } from '../messaging/chat-metadata';
+import { broadcastMessageStatus } from '../messaging/message-status-event';
 import { BroadcasterService } from '../realtime/broadcaster.service';
 import type { WhatsappSession } from '../sessions/whatsapp-session.entity';
 import {
@@ -230,20 +228,7 @@ export class SendMessageProcessor implements OnModuleInit {
     providerMessageId: string | null,
     status: MessageStatus,
   ): Promise<void> {
-    const workspaceId = Number(chat.workspaceId);
-    const contactId = Number(chat.contactId);
-    await this.broadcaster.broadcast(
-      [workspaceChannel(workspaceId), workspaceChatChannel(workspaceId, contactId)],
-      RealtimeEvent.MESSAGE_STATUS_UPDATED,
-      {
-        workspace_id: workspaceId,
-        contact_id: contactId,
-        message_id: Number(chat.id),
-        provider_message_id: providerMessageId,
-        status,
-        at: new Date().toISOString(),
-      },
-    );
+    await broadcastMessageStatus(this.broadcaster, chat, providerMessageId, status);
   }
 }
 
