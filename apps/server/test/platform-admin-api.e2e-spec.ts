@@ -11,6 +11,7 @@ import {
 } from '@switchboard/contracts';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { Chat } from '../src/messaging/chat.entity';
 import { EchoGateway } from '../src/realtime/echo.gateway';
 import { WhatsappSession } from '../src/sessions/whatsapp-session.entity';
 import {
@@ -241,6 +242,47 @@ describe('platform admin API', () => {
       failed: 0,
     });
     expect(health.engine).toBeNull();
+  });
+
+  it('counts messages since midnight UTC, by direction', async () => {
+    const contact = await t
+      .http()
+      .post('/api/contacts')
+      .set(as(adminToken, acme))
+      .send({ first_name: 'Budi', phone: '+62 812-3456-7890' })
+      .expect(201);
+    const contactRow = await t.app
+      .get(DataSource)
+      .createQueryBuilder()
+      .select('c.id', 'id')
+      .from('contacts', 'c')
+      .where('c.uuid = :uuid', { uuid: (contact.body as { uuid: string }).uuid })
+      .getRawOne<{ id: number | string }>();
+    const repo = t.app.get(DataSource).getRepository(Chat);
+    const now = new Date();
+    const yesterday = new Date(now.getTime() - 26 * 60 * 60 * 1000);
+    const rows = [
+      ['inbound', now],
+      ['inbound', now],
+      ['outbound', now],
+      ['inbound', yesterday],
+    ] as const;
+    for (const [type, createdAt] of rows) {
+      await repo.insert({
+        uuid: randomUUID(),
+        workspaceId: acme.id,
+        contactId: Number(contactRow!.id),
+        type,
+        metadata: '{}',
+        createdAt,
+      });
+    }
+    const res = await t.http().get('/api/admin/health').set(as(adminToken)).expect(200);
+    expect((res.body as PlatformHealthView).messages_today).toEqual({
+      inbound: 2,
+      outbound: 1,
+      total: 3,
+    });
   });
 
   it('lets only platform admins subscribe to the platform channel', async () => {
