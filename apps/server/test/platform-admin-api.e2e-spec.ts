@@ -101,19 +101,36 @@ describe('platform admin API', () => {
   afterAll(() => t.close());
 
   it('refuses every platform endpoint to a workspace owner who is no platform admin', async () => {
-    const calls = [
-      t.http().get('/api/admin/plans'),
-      t.http().patch('/api/admin/plans/1').send({ max_whatsapp_numbers: 50 }),
-      t.http().get('/api/admin/sessions'),
-      t.http().get('/api/admin/health'),
-      t.http().get('/api/admin/settings/broadcast'),
-      t.http().put('/api/admin/settings/broadcast').send({ driver: 'socketio' }),
-      t.http().post('/api/admin/settings/broadcast/test').send({ driver: 'socketio' }),
+    const owner = as(ownerToken, acme);
+    const calls: Array<
+      [string, () => Promise<{ status: number; body: { error?: { code?: string } } }>]
+    > = [
+      ['GET plans', () => t.http().get('/api/admin/plans').set(owner)],
+      [
+        'PATCH plan',
+        () => t.http().patch('/api/admin/plans/1').set(owner).send({ max_whatsapp_numbers: 50 }),
+      ],
+      ['GET sessions', () => t.http().get('/api/admin/sessions').set(owner)],
+      ['GET health', () => t.http().get('/api/admin/health').set(owner)],
+      ['GET broadcast', () => t.http().get('/api/admin/settings/broadcast').set(owner)],
+      [
+        'PUT broadcast',
+        () => t.http().put('/api/admin/settings/broadcast').set(owner).send({ driver: 'socketio' }),
+      ],
+      [
+        'POST broadcast test',
+        () =>
+          t
+            .http()
+            .post('/api/admin/settings/broadcast/test')
+            .set(owner)
+            .send({ driver: 'socketio' }),
+      ],
     ];
-    for (const call of calls) {
-      const res = await call.set(as(ownerToken, acme));
-      expect({ url: res.req.path, status: res.status, code: res.body.error?.code }).toEqual({
-        url: res.req.path,
+    for (const [name, call] of calls) {
+      const res = await call();
+      expect({ name, status: res.status, code: res.body.error?.code }).toEqual({
+        name,
         status: 403,
         code: 'FORBIDDEN',
       });
