@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { createTestDatabase, type TestDatabase } from '@switchboard/testing';
 import pino from 'pino';
@@ -23,6 +26,8 @@ export interface TestApp {
  */
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const db = await createTestDatabase('e2e');
+  // Files the server keeps (media) go to a folder of this app's own, removed with it.
+  const dataDir = mkdtempSync(join(tmpdir(), 'sb-e2e-data-'));
   const config = loadConfig(
     {
       NODE_ENV: 'test',
@@ -33,6 +38,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
       ENGINE_SECRET: 'e'.repeat(40),
       ADMIN_EMAIL,
       ADMIN_PASSWORD,
+      DATA_DIR: dataDir,
       ...env,
     },
     { adminDistDir: `${__dirname}/../../admin/dist` },
@@ -47,6 +53,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     close: async () => {
       await app.close();
       await db.drop();
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -9,8 +9,12 @@ export enum ErrorCode {
   FORBIDDEN = 'FORBIDDEN',
   NOT_FOUND = 'NOT_FOUND',
   CONFLICT = 'CONFLICT',
+  /** What was asked for existed once and is gone for good (e.g. media WhatsApp no longer holds). */
+  GONE = 'GONE',
   NO_WORKSPACE = 'NO_WORKSPACE',
   TOO_MANY_REQUESTS = 'TOO_MANY_REQUESTS',
+  /** A provider behind Switchboard (Meta, the WhatsApp engine) refused or failed the request. */
+  BAD_GATEWAY = 'BAD_GATEWAY',
   SERVICE_UNAVAILABLE = 'SERVICE_UNAVAILABLE',
   INTERNAL = 'INTERNAL',
 }

@@ -60,6 +60,14 @@ export interface NumberUnreadView {
   unread: number;
 }
 
+/**
+ * Where a message's media bytes are served (`GET`, signed-in agents of its workspace): images,
+ * video and audio inline, anything else as a download.
+ */
+export function messageMediaPath(contactUuid: string, messageUuid: string): string {
+  return `/api/conversations/${encodeURIComponent(contactUuid)}/messages/${encodeURIComponent(messageUuid)}/media`;
+}
+
 export interface InboxMediaView {
   mimetype: string | null;
   filename: string | null;

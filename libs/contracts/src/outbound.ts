@@ -28,6 +28,8 @@ export enum WhatsAppErrorCode {
   TEMPLATE_REJECTED = 'TEMPLATE_REJECTED',
   /** The media could not be fetched, or its type or size is not accepted. */
   MEDIA_REJECTED = 'MEDIA_REJECTED',
+  /** A received message's media is no longer held by the provider (expired or deleted). */
+  MEDIA_UNAVAILABLE = 'MEDIA_UNAVAILABLE',
   /** The number is not connected (WhatsApp Web) or has no usable credentials stored. */
   NUMBER_NOT_CONNECTED = 'NUMBER_NOT_CONNECTED',
   /** Meta refused the number's access token (expired or revoked). */
@@ -47,6 +49,7 @@ export const WHATSAPP_ERROR_STATUS: Record<WhatsAppErrorCode, number> = {
   [WhatsAppErrorCode.INVALID_RECIPIENT]: 422,
   [WhatsAppErrorCode.TEMPLATE_REJECTED]: 422,
   [WhatsAppErrorCode.MEDIA_REJECTED]: 422,
+  [WhatsAppErrorCode.MEDIA_UNAVAILABLE]: 410,
   [WhatsAppErrorCode.NUMBER_NOT_CONNECTED]: 409,
   [WhatsAppErrorCode.CREDENTIALS_REJECTED]: 502,
   [WhatsAppErrorCode.PROVIDER_UNAVAILABLE]: 503,

@@ -18,15 +18,17 @@ interface BodyParserError {
   limit?: number;
 }
 
-const STATUS_CODES: Partial<Record<number, ErrorCode>> = {
+export const STATUS_CODES: Partial<Record<number, ErrorCode>> = {
   400: ErrorCode.VALIDATION_FAILED,
   401: ErrorCode.UNAUTHENTICATED,
   403: ErrorCode.FORBIDDEN,
   404: ErrorCode.NOT_FOUND,
   409: ErrorCode.CONFLICT,
+  410: ErrorCode.GONE,
   413: ErrorCode.PAYLOAD_TOO_LARGE,
   415: ErrorCode.UNSUPPORTED_MEDIA_TYPE,
   429: ErrorCode.TOO_MANY_REQUESTS,
+  502: ErrorCode.BAD_GATEWAY,
   503: ErrorCode.SERVICE_UNAVAILABLE,
 };
 

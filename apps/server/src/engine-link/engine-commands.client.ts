@@ -9,6 +9,7 @@ import {
   SessionErrorReason,
   type EngineErrorBody,
   type EngineHealth,
+  type EngineMediaView,
   type EngineRouteName,
   type EngineSessionView,
   type MarkReadRequest,
@@ -179,6 +180,11 @@ export class EngineCommandsClient {
     return this.command('markRead', sessionId, request);
   }
 
+  /** A message's media, fetched from WhatsApp Web by the engine that holds the session. */
+  messageMedia(sessionId: string, messageId: string): Promise<EngineMediaView> {
+    return this.command('messageMedia', sessionId, undefined, messageId);
+  }
+
   /**
    * The engine a command on the session goes to: from the registry of live engines, else the
    * configured one (`engineId` null).
@@ -191,9 +197,14 @@ export class EngineCommandsClient {
     return { engineId: null, url: base };
   }
 
-  private async command<T>(name: EngineRouteName, sessionId: string, body?: unknown): Promise<T> {
+  private async command<T>(
+    name: EngineRouteName,
+    sessionId: string,
+    body?: unknown,
+    messageId?: string,
+  ): Promise<T> {
     const engine = await this.engineFor(sessionId);
-    const answer = await this.send<T>(engine.url, name, sessionId, body);
+    const answer = await this.send<T>(engine.url, name, sessionId, body, messageId);
     if (name === 'startSession' && engine.engineId !== null)
       await this.registry?.countStart(engine.engineId);
     return answer;
@@ -204,11 +215,12 @@ export class EngineCommandsClient {
     name: EngineRouteName,
     sessionId: string,
     body?: unknown,
+    messageId?: string,
   ): Promise<T> {
     const raw = body === undefined ? '' : JSON.stringify(body);
     let response: Response;
     try {
-      response = await fetch(`${base}${engineRoutePath(name, { sessionId })}`, {
+      response = await fetch(`${base}${engineRoutePath(name, { sessionId, messageId })}`, {
         method: ENGINE_ROUTES[name].method,
         headers: {
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),

@@ -20,7 +20,9 @@ import {
 import { ConversationsService } from './conversations.service';
 
 // A malformed contact id in the path names no contact: 404, as the contacts API answers.
-const contactUuid = new ParseUUIDPipe({ exceptionFactory: () => AppException.notFound('Contact') });
+export const contactUuid = new ParseUUIDPipe({
+  exceptionFactory: () => AppException.notFound('Contact'),
+});
 
 @ApiTags('conversations')
 @Controller('api/conversations')

@@ -1,16 +1,24 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { SendingModule } from '../sending/sending.module';
+import { WhatsAppModule } from '../whatsapp/whatsapp.module';
 import { WorkspacesModule } from '../workspaces/workspaces.module';
 import { Contact } from './contact.entity';
 import { ContactsController } from './contacts.controller';
 import { ContactsService } from './contacts.service';
 import { ContactNumbersController, ConversationsController } from './conversations.controller';
 import { ConversationsService } from './conversations.service';
+import { MessageMediaController } from './message-media.controller';
+import { MessageMediaService } from './message-media.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Contact]), SendingModule, WorkspacesModule],
-  controllers: [ContactsController, ConversationsController, ContactNumbersController],
-  providers: [ContactsService, ConversationsService],
+  imports: [TypeOrmModule.forFeature([Contact]), SendingModule, WhatsAppModule, WorkspacesModule],
+  controllers: [
+    ContactsController,
+    ConversationsController,
+    ContactNumbersController,
+    MessageMediaController,
+  ],
+  providers: [ContactsService, ConversationsService, MessageMediaService],
 })
 export class InboxModule {}

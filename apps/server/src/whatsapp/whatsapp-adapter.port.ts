@@ -39,6 +39,21 @@ export interface NumberProbe {
   detail: string | null;
 }
 
+/** Which media to fetch: by Meta's media id, or by the message (WhatsApp Web). */
+export interface MediaReference {
+  providerMessageId: string | null;
+  providerMediaId: string | null;
+}
+
+/** A message's media bytes as the provider gave them. */
+export interface FetchedMedia {
+  data: Buffer;
+  mimetype: string | null;
+}
+
+/** The largest media the Cloud API carries (documents, 100 MB); nothing larger is fetched. */
+export const MAX_MEDIA_BYTES = 100 * 1024 * 1024;
+
 /**
  * One WhatsApp backend. Adapters know a provider's payloads and URLs; nothing outside them does.
  * Every failure is a `WhatsAppException` with a `WhatsAppErrorCode`, so the send job can tell a
@@ -50,6 +65,8 @@ export interface WhatsAppAdapter {
   send(number: WhatsappSession, command: SendCommand): Promise<ProviderSendResult>;
   markRead(number: WhatsappSession, to: Recipient, providerMessageId: string): Promise<void>;
   probe(number: WhatsappSession): Promise<NumberProbe>;
+  /** A message's media, fetched from the provider (MEDIA_UNAVAILABLE once it no longer has it). */
+  fetchMedia(number: WhatsappSession, media: MediaReference): Promise<FetchedMedia>;
 }
 
 export type WhatsAppAdapters = Record<ProviderType, WhatsAppAdapter>;

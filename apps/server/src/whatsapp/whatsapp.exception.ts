@@ -1,4 +1,5 @@
 import {
+  ErrorCode,
   FAILOVER_ERRORS,
   RETRYABLE_ERRORS,
   WHATSAPP_ERROR_STATUS,
@@ -6,6 +7,8 @@ import {
   type ProviderCapability,
   type ProviderType,
 } from '@switchboard/contracts';
+import { AppException } from '../common/app.exception';
+import { STATUS_CODES } from '../common/http-exception.filter';
 
 /** A provider refused or could not take a send; the code says whose fault and what next. */
 export class WhatsAppException extends Error {
@@ -30,6 +33,16 @@ export class WhatsAppException extends Error {
 
   get httpStatus(): number {
     return WHATSAPP_ERROR_STATUS[this.code];
+  }
+
+  /** As the API answers it: the status of its code, and the WhatsApp code as `details.reason`. */
+  toHttp(): AppException {
+    return new AppException(
+      this.httpStatus,
+      STATUS_CODES[this.httpStatus] ?? ErrorCode.BAD_GATEWAY,
+      this.message,
+      { reason: this.code, ...this.details },
+    );
   }
 
   static notSupported(provider: ProviderType, capability: ProviderCapability): WhatsAppException {

@@ -9,12 +9,15 @@ import {
 import { SecretBox } from '@switchboard/contracts/node';
 import { openMetaCredentials } from '../../sessions/meta-credentials';
 import type { WhatsappSession } from '../../sessions/whatsapp-session.entity';
-import type {
-  NumberProbe,
-  ProviderSendResult,
-  Recipient,
-  SendCommand,
-  WhatsAppAdapter,
+import {
+  MAX_MEDIA_BYTES,
+  type FetchedMedia,
+  type MediaReference,
+  type NumberProbe,
+  type ProviderSendResult,
+  type Recipient,
+  type SendCommand,
+  type WhatsAppAdapter,
 } from '../whatsapp-adapter.port';
 import { WhatsAppException } from '../whatsapp.exception';
 import { mapMetaError, metaWords, type MetaOperation } from './meta-errors.mapper';
@@ -119,6 +122,36 @@ export class MetaCloudAdapter implements WhatsAppAdapter {
     } catch (error) {
       if (error instanceof MetaGraphError) return { reachable: false, detail: metaWords(error) };
       throw error;
+    }
+  }
+
+  /** `GET /{media-id}` for the short-lived URL, then the bytes behind it with the token. */
+  async fetchMedia(number: WhatsappSession, media: MediaReference): Promise<FetchedMedia> {
+    if (!media.providerMediaId) {
+      throw new WhatsAppException(
+        WhatsAppErrorCode.MEDIA_UNAVAILABLE,
+        'Meta gave no media id for this message',
+      );
+    }
+    const account = this.account(number);
+    const info = await this.call(account, 'media_download', {
+      method: 'GET',
+      path: [media.providerMediaId],
+      query: { phone_number_id: account.phoneNumberId },
+    });
+    if (typeof info.url !== 'string' || info.url === '') {
+      throw new WhatsAppException(
+        WhatsAppErrorCode.PROVIDER_ERROR,
+        'Meta answered the media lookup without a download URL',
+      );
+    }
+    try {
+      const download = await this.graph.download(info.url, account.token, MAX_MEDIA_BYTES);
+      const mimetype = typeof info.mime_type === 'string' ? info.mime_type : download.mimeType;
+      return { data: download.data, mimetype };
+    } catch (error) {
+      if (error instanceof MetaGraphError) throw mapMetaError(error, 'media_download');
+      throw new WhatsAppException(WhatsAppErrorCode.PROVIDER_ERROR, (error as Error).message);
     }
   }
 

@@ -3,7 +3,7 @@ import { WhatsAppException } from '../whatsapp.exception';
 import type { MetaGraphError } from './meta-graph.client';
 
 /** Which Graph call failed: the same code 100 means a bad file on upload, a bad field on send. */
-export type MetaOperation = 'send' | 'media_upload' | 'mark_read';
+export type MetaOperation = 'send' | 'media_upload' | 'media_download' | 'mark_read';
 
 /**
  * Meta's error codes (developers.facebook.com/documentation/business-messaging/whatsapp/support/
@@ -51,6 +51,10 @@ export function metaErrorCode(error: MetaGraphError, operation: MetaOperation): 
   const { httpStatus, graph } = error;
   if (httpStatus === null) return WhatsAppErrorCode.PROVIDER_UNAVAILABLE;
   const code = graph?.code ?? null;
+  // A received media id Graph no longer knows, or a download URL that expired: the media is gone.
+  if (operation === 'media_download' && (code === 100 || httpStatus === 404)) {
+    return WhatsAppErrorCode.MEDIA_UNAVAILABLE;
+  }
   if (code !== null) {
     if (code === 131047) return WhatsAppErrorCode.OUTSIDE_CUSTOMER_WINDOW;
     if (RATE_LIMIT_CODES.has(code)) return WhatsAppErrorCode.RATE_LIMITED;
@@ -109,6 +113,7 @@ export function metaWords(error: MetaGraphError): string {
 const LEADS: Record<MetaOperation, string> = {
   send: 'Meta did not send the message',
   media_upload: 'Meta refused the media upload',
+  media_download: 'Meta did not give the media',
   mark_read: 'Meta did not mark the message read',
 };
 

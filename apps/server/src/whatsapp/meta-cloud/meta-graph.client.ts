@@ -120,6 +120,73 @@ export class MetaGraphClient {
       graph,
     );
   }
+
+  /**
+   * The bytes behind a media URL that `GET /{media-id}` gave, with the bearer token as Meta
+   * requires; refused above `maxBytes`. Only Meta's media hosts (or the configured Graph origin)
+   * are asked, so a token never travels anywhere else.
+   */
+  async download(mediaUrl: string, token: string, maxBytes: number): Promise<GraphDownload> {
+    const url = this.mediaUrl(mediaUrl);
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        headers: { authorization: `Bearer ${token}` },
+        signal: AbortSignal.timeout(this.options.timeoutMs),
+      });
+    } catch (error) {
+      throw unreachable(error, this.options.timeoutMs);
+    }
+    if (response.status < 200 || response.status >= 300) {
+      const graph = readGraphError(parseJson(await response.text().catch(() => '')));
+      throw new MetaGraphError(
+        graph?.message ?? `the media download answered HTTP ${response.status}`,
+        response.status,
+        graph,
+      );
+    }
+    const declared = Number(response.headers.get('content-length') ?? NaN);
+    if (declared > maxBytes) {
+      await response.body?.cancel();
+      throw new Error(`the media is ${declared} bytes, more than the ${maxBytes} allowed`);
+    }
+    let data: Buffer;
+    try {
+      data = Buffer.from(await response.arrayBuffer());
+    } catch (error) {
+      throw unreachable(error, this.options.timeoutMs);
+    }
+    if (data.length > maxBytes) {
+      throw new Error(`the media is ${data.length} bytes, more than the ${maxBytes} allowed`);
+    }
+    return { data, mimeType: response.headers.get('content-type') };
+  }
+
+  private mediaUrl(text: string): URL {
+    let url: URL;
+    try {
+      url = new URL(text);
+    } catch {
+      throw new Error(`the Graph API gave a media URL that is no URL (${text.slice(0, 100)})`);
+    }
+    const graphOrigin = new URL(this.options.baseUrl).origin;
+    const metaHost =
+      url.protocol === 'https:' &&
+      MEDIA_HOSTS.some((host) => url.hostname === host || url.hostname.endsWith(`.${host}`));
+    if (url.origin !== graphOrigin && !metaHost) {
+      throw new Error(`the Graph API gave a media URL on a host that is not Meta's (${url.host})`);
+    }
+    return url;
+  }
+}
+
+/** Hosts Meta serves media downloads from; the bearer token goes to no other. */
+const MEDIA_HOSTS = ['fbsbx.com', 'facebook.com', 'fbcdn.net', 'whatsapp.net'];
+
+/** Bytes of a media download and the type the server gave them. */
+export interface GraphDownload {
+  data: Buffer;
+  mimeType: string | null;
 }
 
 function unreachable(error: unknown, timeoutMs: number): MetaGraphError {

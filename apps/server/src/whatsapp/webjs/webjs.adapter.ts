@@ -9,6 +9,8 @@ import {
 import { EngineCommandError, EngineCommandsClient } from '../../engine-link/engine-commands.client';
 import type { WhatsappSession } from '../../sessions/whatsapp-session.entity';
 import type {
+  FetchedMedia,
+  MediaReference,
   NumberProbe,
   ProviderSendResult,
   Recipient,
@@ -61,6 +63,29 @@ export class WebjsAdapter implements WhatsAppAdapter {
     try {
       await this.engine.markRead(number.sessionId, { chat_id: chatIdOf(to) });
     } catch (error) {
+      throw fromEngine(error);
+    }
+  }
+
+  async fetchMedia(number: WhatsappSession, media: MediaReference): Promise<FetchedMedia> {
+    if (!media.providerMessageId) {
+      throw new WhatsAppException(
+        WhatsAppErrorCode.MEDIA_UNAVAILABLE,
+        'The message has no WhatsApp id to fetch its media by',
+      );
+    }
+    try {
+      const view = await this.engine.messageMedia(number.sessionId, media.providerMessageId);
+      return { data: Buffer.from(view.base64, 'base64'), mimetype: view.mimetype || null };
+    } catch (error) {
+      if (
+        error instanceof EngineCommandError &&
+        error.engineCode === EngineErrorCode.MESSAGE_NOT_FOUND
+      ) {
+        throw new WhatsAppException(WhatsAppErrorCode.MEDIA_UNAVAILABLE, error.message, {
+          engine_code: error.engineCode,
+        });
+      }
       throw fromEngine(error);
     }
   }
