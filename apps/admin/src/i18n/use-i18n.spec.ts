@@ -97,6 +97,13 @@ describe('i18n', () => {
     expect(t('inbox.unread', { n: 4 }, 4)).toBe('4 pesan belum dibaca');
   });
 
+  it('shows a count of 0 as 0, and lets the plural argument alone pick the form', () => {
+    expect(t('numbers.usage', { n: 0, max: 2 }, 2)).toBe('0 of 2 numbers');
+    expect(t('numbers.usage', { n: 1, max: 2 }, 2)).toBe('1 of 2 numbers');
+    expect(t('numbers.usage', { n: 1, max: 1 }, 1)).toBe('1 of 1 number');
+    expect(t('inbox.unread', { n: 0 }, 0)).toBe('0 unread messages');
+  });
+
   it('switches language for templates, the document and the next visit to the login page', () => {
     setLocale('id');
     expect(useI18n().locale.value).toBe('id');

@@ -81,9 +81,19 @@ export function setLocale(next: Locale): void {
  * (router, API errors) as well.
  */
 export function t(key: MessageKey, params?: MessageParams, plural?: number): string {
-  return plural === undefined
-    ? i18n.global.t(key, params ?? {})
-    : i18n.global.t(key, params ?? {}, plural);
+  const named = asText(params);
+  return plural === undefined ? i18n.global.t(key, named) : i18n.global.t(key, named, plural);
+}
+
+/**
+ * Placeholder values as text. vue-i18n treats a number named `n` or `count` as the plural choice
+ * (overriding `plural`, as in "1 of 2 numbers") and shows the plural choice in place of a falsy
+ * one (a count of 0); as text, each value is shown as given and `plural` alone picks the form.
+ */
+function asText(params: MessageParams | undefined): Record<string, string> {
+  const named: Record<string, string> = {};
+  for (const [name, value] of Object.entries(params ?? {})) named[name] = String(value);
+  return named;
 }
 
 /** The shell's slice of vue-i18n's `useI18n()`: `t` typed by {@link MessageKey}, and `locale`. */
