@@ -161,6 +161,28 @@ describeWithBrowser('admin SPA: inbox', () => {
     await shot(page, 'thread-live');
   });
 
+  it('shows the customer’s photo in the open thread, fetched from the phone through the engine', async () => {
+    // A 1×1 PNG: small, and a real image the browser must decode.
+    const png =
+      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
+    w.clients.latest(first.sessionId).receive({
+      from: `${CUSTOMER}@c.us`,
+      media: { mimetype: 'image/png', data: png, filename: 'kebaya.png' },
+    });
+    const image = page.getByTestId('message-media-image');
+    await image.waitFor({ timeout: WAIT_MS });
+    await waitFor(
+      () =>
+        image.evaluate(
+          (img) =>
+            (img as unknown as { complete: boolean; naturalWidth: number }).naturalWidth === 1,
+        ),
+      'the photo to load in the page',
+      WAIT_MS,
+    );
+    await shot(page, 'thread-photo');
+  });
+
   it('sends the reply from the number the customer wrote to, and its ticks move to read', async () => {
     const text = 'Yes! Size M is in stock, shall I reserve it?';
     await page.getByTestId('composer-input').fill(text);
