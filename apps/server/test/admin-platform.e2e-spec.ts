@@ -266,6 +266,12 @@ describeWithBrowser('admin SPA: platform admin pages', () => {
     await admin.locator('[data-testid="health-queue"][data-queue="sends"]').waitFor();
     await admin.getByTestId('health-engine-up').waitFor();
     await expectText(admin.getByTestId('health-engine-sessions'), /of \d+ \(max \d+\)/);
+    // The engine announced itself to the registry: it is listed, live, with its load.
+    const node = admin.locator(
+      '[data-testid="health-engine-row"][data-engine-id="engine-sessions"][data-live="true"]',
+    );
+    await node.waitFor({ timeout: WAIT_MS });
+    await expectText(node.getByTestId('health-engine-row-sessions'), /^\d+ of \d+$/);
     await shot(admin, 'health');
 
     await admin.getByTestId('nav-platform-plans').click();

@@ -11,6 +11,7 @@ import {
 } from '@switchboard/contracts';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { EngineRegistry } from '../src/engine-link/engine-registry.service';
 import { Chat } from '../src/messaging/chat.entity';
 import { EchoGateway } from '../src/realtime/echo.gateway';
 import { WhatsappSession } from '../src/sessions/whatsapp-session.entity';
@@ -259,6 +260,30 @@ describe('platform admin API', () => {
       failed: 0,
     });
     expect(health.engine).toBeNull();
+    expect(health.engines).toEqual([]);
+  });
+
+  it('lists every engine in the registry with its sessions and memory', async () => {
+    await t.app.get(EngineRegistry).announce({
+      engine_id: 'engine-east',
+      url: 'http://10.0.0.7:3100',
+      sessions: 12,
+      max_sessions: 50,
+      memory_mb: 2048,
+      ttl_ms: 30_000,
+    });
+    const res = await t.http().get('/api/admin/health').set(as(adminToken)).expect(200);
+    expect((res.body as PlatformHealthView).engines).toEqual([
+      {
+        engine_id: 'engine-east',
+        url: 'http://10.0.0.7:3100',
+        sessions: 12,
+        max_sessions: 50,
+        memory_mb: 2048,
+        last_seen_at: expect.any(String),
+        live: true,
+      },
+    ]);
   });
 
   it('counts messages since midnight UTC, by direction', async () => {

@@ -1,4 +1,5 @@
 // What platform super admins see across every workspace: plans, every linked number, health.
+import type { EngineView } from './engine-link';
 import type { DisconnectReason, ProviderType, SessionStatus } from './session-status';
 
 /** Largest WhatsApp-number limit a plan may set. */
@@ -70,5 +71,7 @@ export interface PlatformHealthView {
   queues: PlatformQueueDepth[];
   /** Null when this server has no engine (no ENGINE_URL and no local engine). */
   engine: PlatformEngineHealth | null;
+  /** Every engine in the registry (as each last announced itself), live ones first. */
+  engines: EngineView[];
   generated_at: string;
 }

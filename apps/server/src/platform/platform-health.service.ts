@@ -10,23 +10,26 @@ import {
 import type { DataSource } from 'typeorm';
 import { JOB_QUEUE, type JobQueue } from '../drivers/queue/job-queue.port';
 import { EngineCommandsClient } from '../engine-link/engine-commands.client';
+import { EngineRegistry } from '../engine-link/engine-registry.service';
 
-/** The platform at a glance: numbers by status, today's messages, queue depth, the engine. */
+/** The platform at a glance: numbers by status, today's messages, queue depth, the engines. */
 @Injectable()
 export class PlatformHealthService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(JOB_QUEUE) private readonly queue: JobQueue,
     private readonly engine: EngineCommandsClient,
+    private readonly registry: EngineRegistry,
   ) {}
 
   async view(now = new Date()): Promise<PlatformHealthView> {
     const since = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
-    const [numbers, messages, queues, engine] = await Promise.all([
+    const [numbers, messages, queues, engine, engines] = await Promise.all([
       this.numbersByStatus(),
       this.messagesSince(since),
       this.queueDepths(),
       this.engineHealth(),
+      this.registry.list(now),
     ]);
     return {
       numbers_by_status: numbers,
@@ -35,6 +38,7 @@ export class PlatformHealthService {
       since: since.toISOString(),
       queues,
       engine,
+      engines,
       generated_at: new Date().toISOString(),
     };
   }

@@ -93,6 +93,47 @@ describe('PlatformHealthPage', () => {
     );
   });
 
+  it('lists every engine in the registry, live or not, with its load and memory', async () => {
+    vi.mocked(api.getPlatformHealth).mockResolvedValue(
+      aHealthView({
+        engines: [
+          {
+            engine_id: 'engine-east',
+            url: 'http://10.0.0.7:3100',
+            sessions: 12,
+            max_sessions: 50,
+            memory_mb: 2048,
+            last_seen_at: '2026-11-25T09:00:00.000Z',
+            live: true,
+          },
+          {
+            engine_id: 'engine-west',
+            url: 'http://10.0.0.8:3100',
+            sessions: 3,
+            max_sessions: 50,
+            memory_mb: null,
+            last_seen_at: '2026-11-25T08:00:00.000Z',
+            live: false,
+          },
+        ],
+      }),
+    );
+    const { page } = await mountPage();
+    const east = page.get('[data-engine-id="engine-east"]');
+    expect(east.attributes('data-live')).toBe('true');
+    expect(east.text()).toContain('Live');
+    expect(east.get('[data-testid="health-engine-row-sessions"]').text()).toBe('12 of 50');
+    expect(east.get('[data-testid="health-engine-row-memory"]').text()).toBe('2048 MB');
+    const west = page.get('[data-engine-id="engine-west"]');
+    expect(west.text()).toContain('Not seen');
+    expect(west.get('[data-testid="health-engine-row-memory"]').text()).toBe('—');
+  });
+
+  it('leaves the engines table out when no engine has announced itself', async () => {
+    const { page } = await mountPage();
+    expect(page.find('[data-testid="health-engines"]').exists()).toBe(false);
+  });
+
   it('shows why the report could not be read', async () => {
     vi.mocked(api.getPlatformHealth).mockRejectedValue(
       new ApiError(403, ErrorCode.FORBIDDEN, 'Only platform administrators may do this'),

@@ -115,6 +115,7 @@ export function aHealthView(overrides: Partial<PlatformHealthView> = {}): Platfo
       sessions: { total: 5, running: 4, max: 50 },
       memory: { rss_mb: 812, heap_used_mb: 96 },
     },
+    engines: [],
     generated_at: '2026-11-25T09:00:00.000Z',
     ...overrides,
   };
