@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { EngineConfigError, loadEngineConfig } from './engine-config';
+import { defaultStartConcurrency, EngineConfigError, loadEngineConfig } from './engine-config';
 
 const SECRET = 's'.repeat(32);
 
@@ -16,6 +16,18 @@ describe('loadEngineConfig', () => {
     expect(() => loadEngineConfig({ ENGINE_SECRET: SECRET, ENGINE_WARM_POOL: '-1' })).toThrow(
       /ENGINE_WARM_POOL/,
     );
+  });
+
+  it('starts two clients per CPU at once unless told otherwise', () => {
+    expect([1, 2, 4, 8, 32].map((cpus) => defaultStartConcurrency(cpus))).toEqual([
+      2, 4, 8, 16, 16,
+    ]);
+    expect(loadEngineConfig({ ENGINE_SECRET: SECRET }).startConcurrency).toBe(
+      defaultStartConcurrency(),
+    );
+    expect(
+      loadEngineConfig({ ENGINE_SECRET: SECRET, ENGINE_START_CONCURRENCY: '3' }).startConcurrency,
+    ).toBe(3);
   });
 
   it('announces the address the server reaches it at', () => {

@@ -15,7 +15,10 @@ export interface EngineConfig {
   /** How long a session may wait for a QR scan (or pairing code) before it stops. */
   qrWindowMs: number;
   maxSessions: number;
-  /** Clients starting at once (Chromium launch to first QR or ready); the rest wait in line. */
+  /**
+   * Clients starting at once (Chromium launch to first QR or ready); the rest wait in line.
+   * Default: two per CPU, since a start waits on the page and the library about half its time.
+   */
   startConcurrency: number;
   /**
    * Clients kept started and waiting at their first QR, so a new session shows a QR at once.
@@ -102,7 +105,7 @@ export function loadEngineConfig(env: Env): EngineConfig {
     chromiumPath: env.ENGINE_CHROMIUM_PATH || '/usr/bin/chromium',
     qrWindowMs: int('ENGINE_QR_WINDOW_MS', 300_000, 1_000),
     maxSessions: int('ENGINE_MAX_SESSIONS', 50, 1, 10_000),
-    startConcurrency: int('ENGINE_START_CONCURRENCY', Math.max(2, availableParallelism()), 1, 64),
+    startConcurrency: int('ENGINE_START_CONCURRENCY', defaultStartConcurrency(), 1, 64),
     warmPool: int('ENGINE_WARM_POOL', 0, 0, 64),
     destroyTimeoutMs: int('ENGINE_DESTROY_TIMEOUT_MS', 30_000, 100),
     bodyLimitBytes: int('ENGINE_BODY_LIMIT_BYTES', 32 * 1024 * 1024, 1024),
@@ -140,4 +143,13 @@ export function loadEngineConfig(env: Env): EngineConfig {
 function defaultPublicUrl(host: string, port: number): string {
   const name = ['0.0.0.0', '::', ''].includes(host) ? hostname() : host;
   return `http://${name.includes(':') ? `[${name}]` : name}:${port}`;
+}
+
+/**
+ * Two starts per CPU (at least 2, at most 16): one start keeps a core busy only about half of its
+ * time (page loads, the library polling the page), so one per CPU left the cores half idle while
+ * dozens of sessions came back after a restart.
+ */
+export function defaultStartConcurrency(cpus = availableParallelism()): number {
+  return Math.min(16, Math.max(2, 2 * cpus));
 }

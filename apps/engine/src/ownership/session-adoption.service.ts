@@ -57,16 +57,25 @@ export class SessionAdoptionService implements OnApplicationBootstrap, BeforeApp
       this.logger.warn({ err: error }, 'asking the server for sessions to adopt failed');
       return;
     }
-    for (const sessionId of sessionIds) {
-      if (this.stopped) return;
-      try {
-        await this.host.start(sessionId, {});
-        this.logger.info({ session: sessionId }, 'adopted session');
-      } catch (error) {
-        // Another engine was quicker, or this one filled up: the next round sorts it out.
-        this.logger.info({ session: sessionId, err: error }, 'could not adopt session');
+    // Taking a session (its lease, and its login fetched and unpacked when this machine has
+    // none) waits on the server and the disk: a few at a time, so the start slots never idle
+    // behind one slow take while dozens of sessions come back. The gate still admits the
+    // Chromium launches in the order they are handed over.
+    const queue = [...sessionIds];
+    const adoptNext = async (): Promise<void> => {
+      for (let sessionId = queue.shift(); sessionId; sessionId = queue.shift()) {
+        if (this.stopped) return;
+        try {
+          await this.host.start(sessionId, {});
+          this.logger.info({ session: sessionId }, 'adopted session');
+        } catch (error) {
+          // Another engine was quicker, or this one filled up: the next round sorts it out.
+          this.logger.info({ session: sessionId, err: error }, 'could not adopt session');
+        }
       }
-    }
+    };
+    const takers = Math.min(queue.length, Math.max(1, this.config.startConcurrency));
+    await Promise.all(Array.from({ length: takers }, adoptNext));
   }
 
   private schedule(delayMs: number): void {

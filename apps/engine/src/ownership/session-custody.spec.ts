@@ -63,6 +63,35 @@ describe('session custody across engines', () => {
     expect(server.owners.get('s1')).toBe('engine-b');
   });
 
+  it('saves a login that came back only once the starts in line are done, not during a restore', async () => {
+    const { a, server } = twoEngines();
+    await link(a);
+    await waitFor(() => server.auth.has('s1'), 'the login at the server');
+    server.owners.delete('s1');
+    const b = createTestHost(
+      { engineId: 'engine-b', startConcurrency: 1, authSettleMs: 100 },
+      { link: a.link.forEngine('engine-b') },
+    );
+    const saveAuthState = b.link.saveAuthState.bind(b.link);
+    const saves: Array<{ session: string; starting: number; queued: number }> = [];
+    jest.spyOn(b.link, 'saveAuthState').mockImplementation((sessionId, archive) => {
+      saves.push({ session: sessionId, ...b.sut.startCounts() });
+      return saveAuthState(sessionId, archive);
+    });
+
+    await b.sut.start('s1', {});
+    // A new session waits in line behind the restore.
+    await b.sut.start('s2', {});
+    await b.outbox.waitFor(
+      'session.status',
+      (e) => e.session_id === 's1' && e.data.status === 'connected',
+    );
+    await waitFor(() => saves.length > 0, 'the restored login saved', 10_000);
+    // The stored login is the one it came back on: it is saved once no start competes.
+    expect(saves).toEqual([{ session: 's1', starting: 0, queued: 0 }]);
+    expect(b.outbox.ofType('session.qr').map((e) => e.session_id)).toEqual(['s2']);
+  });
+
   it('gives the lease back on stop, so the session can start elsewhere at once', async () => {
     const { a, b, server } = twoEngines();
     await link(a);

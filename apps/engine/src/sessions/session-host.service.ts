@@ -301,7 +301,8 @@ export class SessionHostService implements OnApplicationBootstrap, OnApplication
       publish: (event) => this.outbox.enqueue(event),
       startGate: this.startGate,
       exclusive: (work) => this.lock.run(sessionId, work),
-      onConnected: () => this.saveAfterLinking(session),
+      onConnected: ({ linked }) =>
+        linked ? this.saveAfterLinking(session) : this.saveAfterRestore(session),
       onEnded: async (_status, reason) => {
         if (reason === 'logged_out') await this.custody.forgetLogin(sessionId);
         await this.custody.giveBack(sessionId);
@@ -321,6 +322,23 @@ export class SessionHostService implements OnApplicationBootstrap, OnApplication
     }, this.config.authSettleMs);
     timer.unref();
     this.settleTimers.add(timer);
+  }
+
+  /**
+   * A session back on a login the server already stores (a restore, a reconnect) is saved once,
+   * later: after every start in line is done, so dozens of restores after an engine restart do
+   * not also pack and upload dozens of unchanged logins while they compete for the CPU.
+   */
+  private saveAfterRestore(session: WhatsAppSession): void {
+    void this.startGate.whenIdle().then(() => {
+      if (this.closing) return;
+      const timer = setTimeout(() => {
+        this.settleTimers.delete(timer);
+        if (session.currentStatus === 'connected') void this.custody.saveLogin(session.sessionId);
+      }, this.config.authSettleMs);
+      timer.unref();
+      this.settleTimers.add(timer);
+    });
   }
 
   private async takeForRestart(sessionId: string): Promise<void> {

@@ -65,8 +65,11 @@ export interface SessionDeps {
   startGate: StartGate;
   /** Runs lifecycle work under the session's lock (the same one commands take). */
   exclusive: <T>(work: () => Promise<T>) => Promise<T>;
-  /** The number linked or came back (its login is worth saving now). */
-  onConnected?: () => void;
+  /**
+   * The number connected: `linked` when this client showed a QR or code first (a new login, worth
+   * saving at once); otherwise it came back on a login that is stored already.
+   */
+  onConnected?: (how: { linked: boolean }) => void;
   /** The session stopped for good (not a reconnect); awaited under the session lock. */
   onEnded?: (status: SessionStatus, reason: DisconnectReason | null) => Promise<void>;
 }
@@ -84,6 +87,8 @@ export class WhatsAppSession {
   private phone: string | null = null;
   private wid: string | null = null;
   private qr: EngineQrView | null = null;
+  /** The current client showed a QR or pairing code: its `ready` is a new link, not a restore. */
+  private prompted = false;
   private pairingCode: string | null = null;
   private client: WhatsAppClient | null = null;
   private clientOptions: CreateClientOptions = {};
@@ -149,6 +154,7 @@ export class WhatsAppSession {
     if (this.running) throw new Error(`session ${this.sessionId} already runs a client`);
     this.clientOptions = {};
     this.recoveryAttempt = 0;
+    this.prompted = false;
     this.qr = null;
     this.pairingCode = null;
     this.setStatus('initializing', null);
@@ -297,6 +303,7 @@ export class WhatsAppSession {
   // Client wiring
 
   private launch(): void {
+    this.prompted = false;
     this.qr = null;
     this.pairingCode = null;
     this.setStatus('initializing', null);
@@ -389,6 +396,7 @@ export class WhatsAppSession {
   /** `shownAt`: when WhatsApp Web made the QR (earlier than now for a pooled client's). */
   private onQr(client: WhatsAppClient, qr: string, shownAt = Date.now()): void {
     const now = Date.now();
+    this.prompted = true;
     this.openQrWindow(client, now);
     const expiresAt = new Date(Math.max(now, shownAt + QR_LIFETIME_MS)).toISOString();
     const windowEndsAt = new Date(this.qrWindowEndsAt ?? now).toISOString();
@@ -403,6 +411,7 @@ export class WhatsAppSession {
 
   private onPairingCode(client: WhatsAppClient, code: string): void {
     const now = Date.now();
+    this.prompted = true;
     this.openQrWindow(client, now);
     this.pairingCode = code;
     this.setStatus('qr_scanning', null);
@@ -431,7 +440,7 @@ export class WhatsAppSession {
       this.status = 'connected';
       this.reason = null;
       this.publishNow('session.status', this.statusData());
-      this.deps.onConnected?.();
+      this.deps.onConnected?.({ linked: this.prompted });
       this.deps.logger.info({ wid_kind: wid ? describeParty(wid).kind : null }, 'connected');
     });
   }
