@@ -1,11 +1,15 @@
-import type {
-  ContactNumberView,
-  ContactView,
-  ConversationView,
-  InboxMessageView,
-  MarkConversationReadResult,
-  NumberUnreadView,
-  Page,
+import {
+  echoChannelName,
+  RealtimeEvent,
+  workspaceChannel,
+  type ConversationReadPayload,
+  type ContactNumberView,
+  type ContactView,
+  type ConversationView,
+  type InboxMessageView,
+  type MarkConversationReadResult,
+  type NumberUnreadView,
+  type Page,
 } from '@switchboard/contracts';
 import type { WhatsappSession } from '../src/sessions/whatsapp-session.entity';
 import {
@@ -16,7 +20,16 @@ import {
   postEngineEvent,
   rows,
 } from './messaging-test-kit';
-import { seedRealtimeWorld, type RealtimeWorld } from './realtime-test-kit';
+import {
+  connectEcho,
+  disconnectAllEchoClients,
+  joined,
+  listenOnLoopback,
+  nextEvent,
+  seedRealtimeWorld,
+  type RealtimeWorld,
+} from './realtime-test-kit';
+import { EchoGateway } from '../src/realtime/echo.gateway';
 import { startTestApp, type TestApp } from './test-app';
 
 /** The inbox API over messages stored by the real inbound pipeline from signed engine events. */
@@ -497,5 +510,33 @@ describe('inbox API: conversations, threads, mark read, a contact’s numbers', 
     await http().post('/api/conversations/not-a-uuid/read').set(agentA).send({}).expect(404);
     await http().get('/api/contacts/not-a-uuid/sessions').set(agentA).expect(404);
     await http().get('/api/conversations').expect(401);
+  });
+
+  it('tells every agent of the workspace when a conversation is read', async () => {
+    await receive(numberA1, BUDI, 'Halo lagi');
+    const url = await listenOnLoopback(t.app);
+    const owner = connectEcho(url, { token: world.ownerA.token });
+    const read = nextEvent<ConversationReadPayload>(
+      owner.private(echoChannelName(workspaceChannel(world.workspaceA))),
+      `.${RealtimeEvent.CONVERSATION_READ}`,
+    );
+    await joined(t.app.get(EchoGateway), owner, workspaceChannel(world.workspaceA));
+    try {
+      await t
+        .http()
+        .post(`/api/conversations/${budi.uuid}/read`)
+        .set(agentA)
+        .send({ session_uuid: numberA1.uuid })
+        .expect(200);
+      expect(await read).toMatchObject({
+        workspace_id: world.workspaceA,
+        contact_uuid: budi.uuid,
+        session_uuid: numberA1.uuid,
+        marked_read: 1,
+        unread_messages: await unreadOf(`+${BUDI}`),
+      });
+    } finally {
+      disconnectAllEchoClients();
+    }
   });
 });

@@ -238,6 +238,8 @@ export const RealtimeEvent = {
   SESSION_STATUS_CHANGED: 'session-status-changed',
   MESSAGE_RECEIVED: 'message.received',
   MESSAGE_STATUS_UPDATED: 'message.status.updated',
+  /** An agent read a conversation: every open inbox drops its unread count. */
+  CONVERSATION_READ: 'conversation.read',
   CAMPAIGN_STATISTICS_UPDATED: 'campaign.statistics.updated',
   /** Tells browsers to fetch the realtime config again and rebuild their Echo client. */
   DRIVER_CHANGED: 'realtime.driver-changed',
@@ -327,6 +329,18 @@ export interface MessageStatusUpdatedPayload {
   at: string;
 }
 
+export interface ConversationReadPayload {
+  workspace_id: number;
+  contact_id: number;
+  contact_uuid: string;
+  /** The number whose messages were read; null when all of the contact's numbers were. */
+  session_uuid: string | null;
+  marked_read: number;
+  /** The contact's unread messages left on all numbers. */
+  unread_messages: number;
+  at: string;
+}
+
 export interface CampaignStatistics {
   total: number;
   pending: number;
@@ -366,6 +380,7 @@ export interface RealtimeEventMap {
   'session-status-changed': SessionStatusChangedPayload;
   'message.received': MessageReceivedPayload;
   'message.status.updated': MessageStatusUpdatedPayload;
+  'conversation.read': ConversationReadPayload;
   'campaign.statistics.updated': CampaignStatisticsUpdatedPayload;
   'realtime.driver-changed': RealtimeDriverChangedPayload;
   'realtime.driver-test': RealtimeDriverTestPayload;
@@ -379,6 +394,7 @@ export const EVENT_CHANNELS = {
   'session-status-changed': ['workspace', 'platform'],
   'message.received': ['workspace', 'workspaceChat'],
   'message.status.updated': ['workspace', 'workspaceChat'],
+  'conversation.read': ['workspace', 'workspaceChat'],
   'campaign.statistics.updated': ['workspace', 'campaign'],
   'realtime.driver-changed': ['workspace', 'user'],
   'realtime.driver-test': ['user'],

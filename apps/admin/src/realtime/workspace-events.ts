@@ -39,6 +39,7 @@ function workspaceHandlers(): Handlers {
       conversations.applyMessageReceived(payload);
       thread.applyMessageReceived(payload);
     },
+    [RealtimeEvent.CONVERSATION_READ]: conversations.applyConversationRead,
     [RealtimeEvent.MESSAGE_STATUS_UPDATED]: (payload) => {
       thread.applyStatusUpdated(payload);
       conversations.applyStatusUpdated(payload, thread.uuidOf(payload.message_id));

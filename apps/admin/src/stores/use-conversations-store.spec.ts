@@ -9,6 +9,7 @@ import {
   NUMBER_UUID,
   receivedEvent,
   statusUpdatedEvent,
+  uuid,
 } from '@/test/inbox-factory';
 import { conversationKey, keyOf, useConversationsStore } from './use-conversations-store';
 
@@ -201,6 +202,44 @@ describe('useConversationsStore', () => {
 
     expect(store.items[0]!.unread_count).toBe(0);
     expect(store.unread[NUMBER_UUID]).toBe(0);
+  });
+
+  it('clears the counts of a conversation another agent read, on that number or on all', async () => {
+    const other = uuid(2, '5e55');
+    const onFirst = aConversation({ unread_count: 2 });
+    const onSecond = aConversation({
+      contact: onFirst.contact,
+      session: { uuid: other },
+      unread_count: 1,
+    });
+    const stranger = aConversation({ unread_count: 4 });
+    vi.mocked(api.listConversations).mockResolvedValue(page([onFirst, onSecond, stranger]));
+    const store = sut();
+    await store.load(WS);
+    vi.mocked(api.listUnreadCounts).mockResolvedValue([
+      { session_uuid: NUMBER_UUID, unread: 4 },
+      { session_uuid: other, unread: 1 },
+    ]);
+    const read = (session_uuid: string | null, workspace_id = WS) =>
+      store.applyConversationRead({
+        workspace_id,
+        contact_id: 41,
+        contact_uuid: onFirst.contact.uuid,
+        session_uuid,
+        marked_read: 2,
+        unread_messages: 1,
+        at: new Date().toISOString(),
+      });
+
+    read(NUMBER_UUID, WS + 1);
+    expect(store.items.map((row) => row.unread_count)).toEqual([2, 1, 4]);
+
+    read(NUMBER_UUID);
+    expect(store.items.map((row) => row.unread_count)).toEqual([0, 1, 4]);
+    await vi.waitFor(() => expect(store.unread).toEqual({ [NUMBER_UUID]: 4, [other]: 1 }));
+
+    read(null);
+    expect(store.items.map((row) => row.unread_count)).toEqual([0, 0, 4]);
   });
 
   it('keeps the server’s message when the list cannot be loaded', async () => {

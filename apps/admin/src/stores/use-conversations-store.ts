@@ -5,6 +5,7 @@ import {
   type MessageReceivedPayload,
   type MessageStatus,
   type MessageStatusUpdatedPayload,
+  type ConversationReadPayload,
   type NumberUnreadView,
   type OutboundMessageView,
   type RealtimeContact,
@@ -252,6 +253,22 @@ export const useConversationsStore = defineStore('conversations', () => {
     moveToTop(row);
   }
 
+  /**
+   * Someone (this agent or another) read a conversation: its rows drop their count, and the
+   * numbers' counts are read again (rows off the page may have held some of them).
+   */
+  function applyConversationRead(payload: ConversationReadPayload): void {
+    if (!ours(payload)) return;
+    learnContact(payload.contact_id, payload.contact_uuid);
+    for (const row of items.value) {
+      if (row.contact.uuid !== payload.contact_uuid) continue;
+      if (payload.session_uuid === null || row.session.uuid === payload.session_uuid) {
+        row.unread_count = 0;
+      }
+    }
+    void refreshUnread();
+  }
+
   /** `messageUuid`: the message's uuid when the open thread knows it. */
   function applyStatusUpdated(payload: MessageStatusUpdatedPayload, messageUuid?: string): void {
     if (!ours(payload)) return;
@@ -334,6 +351,7 @@ export const useConversationsStore = defineStore('conversations', () => {
     markedRead,
     applyMessageReceived,
     applyStatusUpdated,
+    applyConversationRead,
     applySent,
   };
 });

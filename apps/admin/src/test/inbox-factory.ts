@@ -10,7 +10,7 @@ import type {
 } from '@switchboard/contracts';
 
 let seq = 0;
-const uuid = (n: number, prefix = '0000') =>
+export const uuid = (n: number, prefix = '0000') =>
   `${prefix}0000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 
 /** A conversation as `GET /api/conversations` answers it; every field can be overridden. */

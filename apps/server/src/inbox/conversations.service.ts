@@ -3,6 +3,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import {
   countryCallingCode,
   MESSAGE_PREVIEW_LENGTH,
+  RealtimeEvent,
+  workspaceChannel,
+  workspaceChatChannel,
   type ContactNumberView,
   type ConversationView,
   type InboxMessageView,
@@ -16,6 +19,7 @@ import {
 } from '@switchboard/contracts';
 import type { DataSource } from 'typeorm';
 import { AppException } from '../common/app.exception';
+import { BroadcasterService } from '../realtime/broadcaster.service';
 import { dbDate, dbDateOrNull } from '../database/db-date';
 import { bodyOf, stringOrNull, toMessageView, type ChatMessageRow } from './message-view';
 import { Chat } from '../messaging/chat.entity';
@@ -84,7 +88,10 @@ const MESSAGE_LIMIT = 50;
  */
 @Injectable()
 export class ConversationsService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly broadcaster: BroadcasterService,
+  ) {}
 
   async list(workspaceId: number, query: ListConversationsQuery): Promise<Page<ConversationView>> {
     const limit = query.limit ?? CONVERSATION_LIMIT;
@@ -199,7 +206,23 @@ export class ConversationsService {
       'SELECT unread_messages AS n FROM contacts WHERE id = ?',
       [contact.id],
     );
-    return { marked_read: marked.affected ?? 0, unread_messages: Number(counted?.n ?? 0) };
+    const result = { marked_read: marked.affected ?? 0, unread_messages: Number(counted?.n ?? 0) };
+    if (result.marked_read > 0) {
+      // The other agents' inboxes drop the count too.
+      await this.broadcaster.broadcast(
+        [workspaceChannel(workspaceId), workspaceChatChannel(workspaceId, contact.id)],
+        RealtimeEvent.CONVERSATION_READ,
+        {
+          workspace_id: workspaceId,
+          contact_id: contact.id,
+          contact_uuid: contactUuid,
+          session_uuid: number?.uuid ?? null,
+          ...result,
+          at: new Date().toISOString(),
+        },
+      );
+    }
+    return result;
   }
 
   async contactNumbers(workspaceId: number, contactUuid: string): Promise<ContactNumberView[]> {

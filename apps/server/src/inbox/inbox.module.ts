@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { RealtimeModule } from '../realtime/realtime.module';
 import { SendingModule } from '../sending/sending.module';
 import { WhatsAppModule } from '../whatsapp/whatsapp.module';
 import { WorkspacesModule } from '../workspaces/workspaces.module';
@@ -12,7 +13,13 @@ import { MessageMediaController } from './message-media.controller';
 import { MessageMediaService } from './message-media.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Contact]), SendingModule, WhatsAppModule, WorkspacesModule],
+  imports: [
+    TypeOrmModule.forFeature([Contact]),
+    RealtimeModule,
+    SendingModule,
+    WhatsAppModule,
+    WorkspacesModule,
+  ],
   controllers: [
     ContactsController,
     ConversationsController,
