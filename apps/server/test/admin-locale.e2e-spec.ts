@@ -6,6 +6,8 @@ import { artifactsDir, CHROMIUM, screenshotter } from './admin-numbers-kit';
 import { ADMIN_EMAIL, ADMIN_PASSWORD } from './test-app';
 
 const WAIT_MS = 15_000;
+// Two sign-ins, page loads and a fresh browser context per test, on a machine shared with other specs.
+jest.setTimeout(120_000);
 const describeWithBrowser = existsSync(CHROMIUM) ? describe : describe.skip;
 if (!existsSync(CHROMIUM))
   console.warn(`admin locale browser tests skipped: no ${CHROMIUM} (apt-get install chromium)`);
