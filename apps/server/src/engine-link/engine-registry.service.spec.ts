@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { SecretBox } from '@switchboard/contracts/node';
 import type { EngineAnnouncement } from '@switchboard/contracts';
 import { buildMigrations } from '@switchboard/migrations';
@@ -9,6 +9,8 @@ import { ENTITIES } from '../database/database.module';
 import { parseDatabaseUrl } from '../database/database-url';
 import { runPendingMigrations } from '../database/migration-runner';
 import { InProcessCoordinationStore } from '../drivers/coordination/in-process-coordination-store';
+import { WhatsappSession } from '../sessions/whatsapp-session.entity';
+import { Workspace } from '../workspaces/workspace.entity';
 import { EngineLeasesService } from './engine-leases.service';
 import { EngineRegistry } from './engine-registry.service';
 
@@ -91,6 +93,28 @@ describe('EngineRegistry on the real database', () => {
     await sut.countStart('engine-a');
     // engine-a now runs 2 against engine-b's 1 until its next announcement.
     expect((await sut.engineFor('wa_new2'))?.engineId).toBe('engine-b');
+  });
+
+  it('sends a stopped session back to the live engine that ran it last, while it has room', async () => {
+    const workspace = await dataSource.getRepository(Workspace).save({
+      uuid: randomUUID(),
+      identifier: `ws-${randomUUID().slice(0, 8)}`,
+      name: 'Shop',
+      createdBy: 1,
+    });
+    await dataSource.getRepository(WhatsappSession).save({
+      uuid: randomUUID(),
+      workspaceId: workspace.id,
+      sessionId: 'wa_stopped',
+      providerType: 'webjs',
+      status: 'disconnected',
+      engineId: 'engine-b',
+    });
+    await sut.announce(announcement('engine-a', 0));
+    await sut.announce(announcement('engine-b', 3));
+    expect((await sut.engineFor('wa_stopped'))?.engineId).toBe('engine-b');
+    await sut.announce({ ...announcement('engine-b', 50), max_sessions: 50 });
+    expect((await sut.engineFor('wa_stopped'))?.engineId).toBe('engine-a');
   });
 
   it('forgets an engine that withdraws, and routes its sessions to one still live', async () => {

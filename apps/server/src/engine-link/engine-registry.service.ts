@@ -9,6 +9,7 @@ import {
 import { LessThan, type DataSource } from 'typeorm';
 import { EngineLeasesService } from './engine-leases.service';
 import { EngineNode } from './engine-node.entity';
+import { WhatsappSession } from '../sessions/whatsapp-session.entity';
 import { chooseEngine } from './engine-routing';
 
 /** An engine gone this long leaves the list the platform admin sees. */
@@ -23,8 +24,9 @@ export interface EngineTarget {
 /**
  * The engines that run WhatsApp Web sessions, as they announce themselves (every third of their
  * lease TTL): where the server reaches each and how loaded it is. Kept in the database, so every
- * server node routes the same way. A session's commands go to the engine holding its lease; a
- * new session (or one whose holder is gone) to the live engine with the fewest sessions.
+ * server node routes the same way. A session's commands go to the engine holding its lease, else
+ * to the live engine that ran it last (while it has room); a new session (or one whose engine is
+ * gone) to the live engine with the fewest sessions.
  */
 @Injectable()
 export class EngineRegistry {
@@ -81,13 +83,22 @@ export class EngineRegistry {
   }
 
   /**
-   * The live engine for a command on the session: its lease holder, else the least loaded one.
+   * The live engine for a command on the session: its lease holder, else the one that ran it last
+   * (`whatsapp_sessions.engine_id`) while it has room, else the least loaded one.
    * Null when no engine has announced itself (then the configured ENGINE_URL is used).
    */
   async engineFor(sessionId: string): Promise<EngineTarget | null> {
     const live = await this.live();
     if (live.length === 0) return null;
-    const chosen = chooseEngine(live, await this.leases.holder(sessionId));
+    const holder = await this.leases.holder(sessionId);
+    const lastHolder = holder
+      ? null
+      : ((
+          await this.dataSource
+            .getRepository(WhatsappSession)
+            .findOne({ select: { id: true, engineId: true }, where: { sessionId } })
+        )?.engineId ?? null);
+    const chosen = chooseEngine(live, holder, lastHolder);
     return chosen && { engineId: chosen.engineId, url: chosen.url };
   }
 

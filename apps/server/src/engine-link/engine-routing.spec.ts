@@ -20,6 +20,12 @@ describe('chooseEngine', () => {
     expect(chooseEngine([b, a], 'engine-dead')).toBe(a);
   });
 
+  it('sends a stopped session back to the live engine that ran it last, while it has room', () => {
+    expect(chooseEngine([a, b], null, 'engine-b')).toBe(b);
+    expect(chooseEngine([a, engine('engine-b', 50, 50)], null, 'engine-b')).toBe(a);
+    expect(chooseEngine([a, b], null, 'engine-dead')).toBe(a);
+  });
+
   it('has nowhere to send anything while no engine is live', () => {
     expect(chooseEngine([], 'engine-a')).toBeNull();
     expect(chooseEngine([], null)).toBeNull();

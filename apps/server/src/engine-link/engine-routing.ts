@@ -7,16 +7,25 @@ export interface RoutableEngine {
 }
 
 /**
- * The engine a session's command goes to: the live engine holding the session's lease; else
- * (a new session, or its holder is gone) the least loaded live engine, which takes the lease when
- * it starts the session. Null when no engine is live.
+ * The engine a session's command goes to: the live engine holding the session's lease; else the
+ * live engine that ran it last, while it has room (its login files are there, nothing to move);
+ * else (a new session, or its engine is gone) the least loaded live engine, which takes the lease
+ * when it starts the session. Null when no engine is live.
  */
 export function chooseEngine<T extends RoutableEngine>(
   live: readonly T[],
   holder: string | null,
+  lastHolder: string | null = null,
 ): T | null {
   const holding = holder === null ? undefined : live.find((e) => e.engineId === holder);
-  return holding ?? leastLoaded(live);
+  if (holding) return holding;
+  const last = lastHolder === null ? undefined : live.find((e) => e.engineId === lastHolder);
+  if (last && !isFull(last)) return last;
+  return leastLoaded(live);
+}
+
+function isFull(engine: RoutableEngine): boolean {
+  return engine.maxSessions > 0 && engine.sessions >= engine.maxSessions;
 }
 
 /**
@@ -24,7 +33,7 @@ export function chooseEngine<T extends RoutableEngine>(
  * engine id breaks ties so every server node picks the same engine.
  */
 export function leastLoaded<T extends RoutableEngine>(live: readonly T[]): T | null {
-  const full = (e: RoutableEngine) => (e.maxSessions > 0 && e.sessions >= e.maxSessions ? 1 : 0);
+  const full = (e: RoutableEngine) => (isFull(e) ? 1 : 0);
   const ranked = [...live].sort(
     (a, b) =>
       full(a) - full(b) ||
