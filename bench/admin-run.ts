@@ -13,7 +13,8 @@ import { FakeMetaGraphApi } from '../libs/testing/src/fake-meta-graph/fake-meta-
 import type { AdminServerMessage } from './admin-server';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const DIST = resolve(__dirname, '../../apps/admin/dist');
+/** The built SPA: apps/admin/dist, or BENCH_ADMIN_DIST (e.g. a build of another checkout). */
+const DIST = process.env.BENCH_ADMIN_DIST ?? resolve(__dirname, '../../apps/admin/dist');
 const PASSWORD = 'admin-bench-password';
 const APP_SECRET = 'admin-bench-app-secret';
 const PHONE_NUMBER_ID = '106540352200001';
@@ -212,9 +213,21 @@ const ARM_PAINT = (text: string) => `(() => {
   });
 })()`;
 
+/** Where a page that never became ready is saved, to see why. */
+const FAILURE_SHOT = resolve(__dirname, '../../var/bench-admin-timeout.png');
+
 async function timeUntil(page: Page, script: string): Promise<number> {
-  const handle = await page.waitForFunction(script, undefined, { polling: 'raf', timeout: 30_000 });
-  return (await handle.jsonValue()) as number;
+  try {
+    const handle = await page.waitForFunction(script, undefined, {
+      polling: 'raf',
+      timeout: 30_000,
+    });
+    return (await handle.jsonValue()) as number;
+  } catch (error) {
+    await page.screenshot({ path: FAILURE_SHOT, fullPage: true }).catch(() => undefined);
+    log(`not ready after 30 s at ${page.url()}; the page is in ${FAILURE_SHOT}`);
+    throw error;
+  }
 }
 
 async function main(): Promise<void> {
