@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { bigintNumber } from '../database/bigint-column';
 
 /** A login. Only the SHA-256 of the token is stored, so a database leak yields no usable token. */
 @Entity('auth_sessions')
@@ -9,10 +10,15 @@ export class AuthSession {
   @Column({ name: 'token_hash', type: 'varchar' })
   tokenHash!: string;
 
-  @Column({ name: 'user_id', type: 'bigint' })
+  @Column({ name: 'user_id', type: 'bigint', transformer: bigintNumber })
   userId!: number;
 
-  @Column({ name: 'current_workspace_id', type: 'bigint', nullable: true })
+  @Column({
+    name: 'current_workspace_id',
+    type: 'bigint',
+    nullable: true,
+    transformer: bigintNumber,
+  })
   currentWorkspaceId!: number | null;
 
   @Column({ type: 'varchar', nullable: true })
