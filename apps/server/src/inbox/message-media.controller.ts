@@ -45,8 +45,12 @@ export class MessageMediaController {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Content-Security-Policy', "default-src 'none'; sandbox");
     res.setHeader('Cache-Control', 'private, max-age=86400');
+    // The path is ours (workspace id and message uuid, checked): a DATA_DIR under a dot-folder
+    // (~/.switchboard) must still serve.
     await new Promise<void>((resolve, reject) =>
-      res.sendFile(media.path, (error) => (error && !res.headersSent ? reject(error) : resolve())),
+      res.sendFile(media.path, { dotfiles: 'allow' }, (error) =>
+        error && !res.headersSent ? reject(error) : resolve(),
+      ),
     );
   }
 }
