@@ -51,9 +51,11 @@ describe('WebJsClientFactory options', () => {
     });
     expect(options.puppeteer?.executablePath).toBe('/opt/chromium');
     const args = options.puppeteer?.args ?? [];
-    expect(args).toEqual(
-      expect.arrayContaining(['--no-sandbox', '--disable-features=LocalNetworkAccessChecks']),
-    );
+    expect(args).toEqual(expect.arrayContaining(['--no-sandbox']));
+    // One list: Chromium reads only the last --disable-features.
+    expect(args.filter((a: string) => a.startsWith('--disable-features='))).toEqual([
+      '--disable-features=WebUIOmniboxPopup,WebUIOmniboxAimPopup,LocalNetworkAccessChecks',
+    ]);
     expect(args.filter((a: string) => a === '--disable-gpu')).toHaveLength(1);
     expect(options.pairWithPhoneNumber).toEqual({ phoneNumber: '6285550001' });
   });
