@@ -1,6 +1,8 @@
 import 'reflect-metadata';
 import { cpus } from 'node:os';
+import type { CpuBreakdown } from './engine-cpu';
 import { benchEngine, type EngineBenchOptions, type EngineBenchResult } from './engine.bench';
+import { round } from './stats';
 
 const USAGE =
   '[ENGINE_WARM_POOL=n] [ENGINE_START_CONCURRENCY=n] npm run bench:engine -- [--sessions=50]\n  [--together=10] [--idle-seconds=15] [--single-runs=3]';
@@ -104,9 +106,15 @@ function print(r: EngineBenchResult): void {
       `idle CPU over ${r.idleSeconds} s (% of one core)`,
       `Chromium ${r.idleCpuChromiumPct} %, server + engine + fake ${r.idleCpuBenchProcessPct} %`,
     ],
+    [`idle CPU-s by process over ${r.idleSeconds} s`, describeCpu(r.idleCpu)],
     [
       'restore after engine restart',
       `${r.restored}/${r.connected} in ${r.restoreSeconds ?? 'timeout'} s, ${r.newQrsAfterRestore} new QR`,
+    ],
+    ['restore CPU-s by process', describeCpu(r.restoreCpu)],
+    [
+      'restore CPU-s per session',
+      `${round((r.restoreCpu.node + r.restoreCpu.chromiumTotal) / Math.max(1, r.connected))}`,
     ],
   ];
   const width = Math.max(...rows.map(([name]) => name.length));
@@ -122,6 +130,13 @@ function print(r: EngineBenchResult): void {
   process.stdout.write(
     `${JSON.stringify({ bench: 'engine', cpus: cpus().length, ...r, targets: results })}\n`,
   );
+}
+
+function describeCpu(cpu: CpuBreakdown): string {
+  const kinds = Object.entries(cpu.chromium)
+    .sort(([, a], [, b]) => b - a)
+    .map(([kind, seconds]) => `${kind} ${seconds}`);
+  return `node ${cpu.node}, Chromium ${cpu.chromiumTotal} (${kinds.join(', ')})`;
 }
 
 async function main(): Promise<void> {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,12 +21,12 @@ import { fakeWhatsAppClientOptions } from '../libs/testing/src/fake-whatsapp-web
 import {
   cpuSeconds,
   descendantsOf,
-  killDescendants,
   memAvailableBytes,
   memTotalBytes,
   pssBytes,
 } from './process-stats';
 import { round } from './stats';
+import { ProcessCpuSampler, type CpuBreakdown } from './engine-cpu';
 
 const ENGINE_SECRET = 'e'.repeat(40);
 const ENGINE_ID = 'engine-bench';
@@ -82,6 +82,9 @@ export interface EngineBenchResult {
   restoreSeconds: number | null;
   restored: number;
   newQrsAfterRestore: number;
+  /** CPU-seconds of the idle window and of the restore, by process (Chromium by type). */
+  idleCpu: CpuBreakdown;
+  restoreCpu: CpuBreakdown;
 }
 
 /**
@@ -182,12 +185,25 @@ class EngineBenchSystem {
     await this.stopEngine().catch(() => undefined);
     await this.server?.close().catch(() => undefined);
     await this.fake.stop().catch(() => undefined);
+    // A Chromium still closing writes into its profile: removing the data dir under it fails
+    // with ENOTEMPTY. Closed ones are gone in a moment; what is left after that is killed.
+    await waitUntil(
+      () => descendantsOf(process.pid).length === 0,
+      'every Chromium to exit',
+      15_000,
+      100,
+      false,
+    );
     this.removeFiles();
   }
 
+  /** Kills any Chromium still running, waits for it to exit, then removes the bench's files. */
   removeFiles(): void {
-    rmSync(this.dataDir, { recursive: true, force: true });
-    for (const suffix of ['', '-wal', '-shm']) rmSync(this.databaseFile + suffix, { force: true });
+    killDescendantsAndWait();
+    const retry = { maxRetries: 10, retryDelay: 100 };
+    rmSync(this.dataDir, { recursive: true, force: true, ...retry });
+    for (const suffix of ['', '-wal', '-shm'])
+      rmSync(this.databaseFile + suffix, { force: true, ...retry });
   }
 
   /** A signed command to the engine, as the server sends them. */
@@ -264,10 +280,7 @@ export async function benchEngine(
 ): Promise<EngineBenchResult> {
   const system = new EngineBenchSystem();
   // A failure or Ctrl-C: no Chromium, profile or database is left behind.
-  const cleanup = (): void => {
-    killDescendants();
-    system.removeFiles();
-  };
+  const cleanup = (): void => system.removeFiles();
   const interrupted = (signal: NodeJS.Signals) => process.exit(signal === 'SIGINT' ? 130 : 143);
   process.once('exit', cleanup);
   process.once('SIGINT', interrupted);
@@ -317,9 +330,12 @@ export async function benchEngine(
     log(`idle CPU over ${options.idleSeconds} s`);
     const cpuChromium0 = cpuSeconds(chromium);
     const cpuSelf0 = process.cpuUsage();
+    const idleSampler = new ProcessCpuSampler();
+    idleSampler.start();
     const idleStarted = performance.now();
     await sleep(options.idleSeconds * 1000);
     const idleSeconds = (performance.now() - idleStarted) / 1000;
+    const idleCpu = idleSampler.stop();
     const cpuChromium = cpuSeconds(chromium) - cpuChromium0;
     const cpuSelf = process.cpuUsage(cpuSelf0);
     const cpuSelfSeconds = (cpuSelf.user + cpuSelf.system) / 1e6;
@@ -336,7 +352,10 @@ export async function benchEngine(
       'every Chromium to exit',
       60_000,
     );
+    const restoreSampler = new ProcessCpuSampler();
+    restoreSampler.start();
     const restoreStarted = performance.now();
+    log(`  restore starts at monotonic ${process.hrtime.bigint() / 1000n} µs`);
     await system.startEngine(options.sessions + options.together + 10);
     let restored = 0;
     const restoreTimeoutMs = Math.max(300_000, options.sessions * 6_000);
@@ -358,6 +377,9 @@ export async function benchEngine(
       false,
     );
     const restoreSeconds = allBack ? (performance.now() - restoreStarted) / 1000 : null;
+    const restoreCpu = restoreSampler.stop();
+    log(`  restore ends at monotonic ${process.hrtime.bigint() / 1000n} µs`);
+    log(`  restore CPU-seconds: ${JSON.stringify(restoreCpu)}`);
     const newQrs = (await system.qrEvents(held)) - qrsBefore;
     log(`  ${restored}/${held.length} restored`);
 
@@ -385,10 +407,11 @@ export async function benchEngine(
       restoreSeconds: restoreSeconds === null ? null : round(restoreSeconds),
       restored,
       newQrsAfterRestore: newQrs,
+      idleCpu,
+      restoreCpu,
     };
   } finally {
     await system.stop();
-    killDescendants();
     process.off('exit', cleanup);
     process.off('SIGINT', interrupted);
     process.off('SIGTERM', interrupted);
@@ -497,4 +520,33 @@ async function freePort(): Promise<number> {
   const { port } = server.address() as AddressInfo;
   await new Promise((resolve) => server.close(resolve));
   return port;
+}
+
+/**
+ * SIGKILL to every process below this one, then waits (synchronously, so it also works in an
+ * `exit` handler; at most 5 s) until each has exited. The whole tree is listed before the kill:
+ * a renderer whose browser died first is no longer below this process, but still holds files.
+ */
+function killDescendantsAndWait(timeoutMs = 5_000): void {
+  const pids = descendantsOf(process.pid);
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  const deadline = Date.now() + timeoutMs;
+  while (pids.some(isRunning) && Date.now() < deadline) Atomics.wait(pause, 0, 0, 20);
+}
+
+/** Still running: not gone, and not a zombie (a zombie holds no files). */
+function isRunning(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return !['Z', 'X'].includes(stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3));
+  } catch {
+    return false;
+  }
 }
