@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { SecretBox } from '@switchboard/contracts/node';
 import type { DataSource } from 'typeorm';
+import { recountNumberUnread } from '../migrations/1764001800000-AddNumberUnreadCount';
 
 /** The inbox bench's world: one workspace, its Meta numbers, contacts and their conversations. */
 export interface InboxSeedOptions {
@@ -233,6 +234,8 @@ export async function seedInbox(
       ];
     },
   );
+  // The chats went in by plain INSERTs: the numbers' unread counts are set from them once.
+  await recountNumberUnread((sql) => dataSource.query(sql));
   // A contact talking to two numbers, for the thread page.
   const threadIndex = 4;
   const threadMessages = conversations

@@ -14,6 +14,7 @@ import { IndexContactsForInbox1764001300000 } from './1764001300000-IndexContact
 import { AddChatIdempotencyKey1764001400000 } from './1764001400000-AddChatIdempotencyKey';
 import { AddUserLocale1764001500000 } from './1764001500000-AddUserLocale';
 import { CreateEngines1764001700000 } from './1764001700000-CreateEngines';
+import { AddNumberUnreadCount1764001800000 } from './1764001800000-AddNumberUnreadCount';
 import type { MigrationClass, MigrationContext } from './migration-context';
 
 export type { MigrationClass, MigrationContext } from './migration-context';
@@ -46,5 +47,6 @@ export function buildMigrations(ctx: MigrationContext): MigrationClass[] {
     AddChatIdempotencyKey1764001400000,
     AddUserLocale1764001500000,
     CreateEngines1764001700000,
+    AddNumberUnreadCount1764001800000,
   ];
 }

@@ -351,6 +351,9 @@ describe('inbox API: conversations, threads, mark read, a contact’s numbers', 
       t.http().post(`/api/conversations/${budi.uuid}/read`).set(agentA).send(body).expect(200);
     const budiRows = async () =>
       (await list('search=santoso')).data.map((c) => [c.session.uuid, c.unread_count]);
+    const totals = async () =>
+      (await get<NumberUnreadView[]>(agentA, '/api/conversations/unread')).map((n) => n.unread);
+    const [onA1, onA2] = await totals();
 
     expect(await unreadOf(`+${BUDI}`)).toBe(3);
     expect((await read({ session_uuid: numberA2.uuid })).body).toEqual({
@@ -366,9 +369,12 @@ describe('inbox API: conversations, threads, mark read, a contact’s numbers', 
       unread_messages: 2,
     });
     expect(await unreadOf(`+${BUDI}`)).toBe(2);
+    // The numbers' badges drop by what was read on each, once.
+    expect(await totals()).toEqual([onA1, onA2! - 1]);
 
     expect((await read({})).body).toEqual({ marked_read: 2, unread_messages: 0 });
     expect((await read({})).body).toEqual({ marked_read: 0, unread_messages: 0 });
+    expect(await totals()).toEqual([onA1! - 2, onA2! - 1]);
     expect(await budiRows()).toEqual([
       [numberA1.uuid, 0],
       [numberA2.uuid, 0],
@@ -387,6 +393,7 @@ describe('inbox API: conversations, threads, mark read, a contact’s numbers', 
       [numberA1.uuid, 0],
     ]);
     expect(await unreadOf(`+${BUDI}`)).toBe(1);
+    expect(await totals()).toEqual([onA1! - 2, onA2]);
   });
 
   it('lists the numbers a contact has talked to, most recent first', async () => {
@@ -538,5 +545,35 @@ describe('inbox API: conversations, threads, mark read, a contact’s numbers', 
     } finally {
       disconnectAllEchoClients();
     }
+  });
+  it('keeps each number’s unread total equal to its unread messages while messages arrive during reads', async () => {
+    const phone = paging(3);
+    const [contact] = await rows<{ uuid: string }>(
+      t,
+      'SELECT uuid FROM contacts WHERE workspace_id = ? AND phone = ?',
+      [world.workspaceA, `+${phone}`],
+    );
+    const uuid = contact!.uuid;
+    const read = () =>
+      t.http().post(`/api/conversations/${uuid}/read`).set(agentA).send({}).expect(200);
+    await Promise.all([
+      ...Array.from({ length: 12 }, (_, i) =>
+        receive(i % 2 === 0 ? numberA1 : numberA2, phone, `Masih ada stok? (${i})`),
+      ),
+      read(),
+      read(),
+      read(),
+    ]);
+    const unreadMessages = await rows<{ uuid: string; n: number }>(
+      t,
+      'SELECT s.uuid AS uuid, (SELECT COUNT(*) FROM chats ch WHERE ch.whatsapp_session_id = s.id ' +
+        "AND ch.type = 'inbound' AND ch.is_read = 0) AS n FROM whatsapp_sessions s " +
+        'WHERE s.workspace_id = ? AND s.deleted_at IS NULL ORDER BY s.id',
+      [world.workspaceA],
+      ['n'],
+    );
+    expect(await get<NumberUnreadView[]>(agentA, '/api/conversations/unread')).toEqual(
+      unreadMessages.map((row) => ({ session_uuid: row.uuid, unread: row.n })),
+    );
   });
 });

@@ -11,6 +11,13 @@ export async function runPendingMigrations(dataSource: DataSource): Promise<Migr
   );
 }
 
+/** Reverts the newest applied migration. */
+export async function revertLastMigration(dataSource: DataSource): Promise<void> {
+  await withSqliteForeignKeysOff(dataSource, () =>
+    dataSource.undoLastMigration({ transaction: 'each' }),
+  );
+}
+
 /** Reverts every applied Switchboard migration, newest first. */
 export async function revertAllMigrations(dataSource: DataSource): Promise<number> {
   return withSqliteForeignKeysOff(dataSource, async () => {

@@ -11,7 +11,7 @@ import {
 import { DataSource } from 'typeorm';
 import { MIGRATIONS_TABLE, buildDataSourceOptions } from './data-source-options';
 import { parseDatabaseUrl } from './database-url';
-import { revertAllMigrations, runPendingMigrations } from './migration-runner';
+import { revertAllMigrations, revertLastMigration, runPendingMigrations } from './migration-runner';
 
 // Runs on SQLite, or on MariaDB/MySQL when TEST_DATABASE_URL is set.
 
@@ -32,6 +32,7 @@ const MIGRATION_NAMES = [
   'AddChatIdempotencyKey1764001400000',
   'AddUserLocale1764001500000',
   'CreateEngines1764001700000',
+  'AddNumberUnreadCount1764001800000',
 ];
 
 const TABLES = [
@@ -325,6 +326,62 @@ describe('migrations on an empty database', () => {
       "INSERT INTO contacts (uuid, workspace_id, phone) VALUES ('c-inbox-2', ?, '+15550000010')",
       [workspace],
     );
+  });
+
+  it("counts each number's unread customer messages when it adds the count", async () => {
+    await runPendingMigrations(dataSource);
+    await dataSource.query(
+      "INSERT INTO users (first_name, email) VALUES ('Una', 'una@example.test')",
+    );
+    const userId = await idOf('users', 'email', 'una@example.test');
+    await dataSource.query(
+      "INSERT INTO workspaces (uuid, identifier, created_by) VALUES ('ws-unread', 'ws-unread', ?)",
+      [userId],
+    );
+    const workspace = await idOf('workspaces', 'uuid', 'ws-unread');
+    await dataSource.query(
+      'INSERT INTO whatsapp_sessions (uuid, workspace_id, session_id) VALUES ' +
+        "('s-unread-1', ?, 'unread_1'), ('s-unread-2', ?, 'unread_2'), ('s-unread-3', ?, 'unread_3')",
+      [workspace, workspace, workspace],
+    );
+    const [one, two] = [
+      await idOf('whatsapp_sessions', 'uuid', 's-unread-1'),
+      await idOf('whatsapp_sessions', 'uuid', 's-unread-2'),
+    ];
+    await dataSource.query(
+      "INSERT INTO contacts (uuid, workspace_id, phone) VALUES ('c-unread', ?, '+15550000011')",
+      [workspace],
+    );
+    const contact = await idOf('contacts', 'uuid', 'c-unread');
+    // As an adopted database holds them, before the count existed.
+    await revertLastMigration(dataSource);
+    const chat = (uuid: string, session: number | string | null, type: string, isRead: number) =>
+      dataSource.query(
+        'INSERT INTO chats (uuid, workspace_id, contact_id, whatsapp_session_id, type, is_read, metadata) ' +
+          "VALUES (?, ?, ?, ?, ?, ?, '{}')",
+        [uuid, workspace, contact, session, type, isRead],
+      );
+    await chat('u-1', one, 'inbound', 0);
+    await chat('u-2', one, 'inbound', 0);
+    await chat('u-3', one, 'inbound', 1);
+    await chat('u-4', one, 'outbound', 0);
+    await chat('u-5', two, 'inbound', 0);
+    await chat('u-6', null, 'inbound', 0);
+
+    expect((await runPendingMigrations(dataSource)).map((m) => m.name)).toEqual([
+      'AddNumberUnreadCount1764001800000',
+    ]);
+    expect(
+      (
+        await dataSource.query<Array<{ uuid: string; unread_messages: number | string }>>(
+          "SELECT uuid, unread_messages FROM whatsapp_sessions WHERE uuid LIKE 's-unread-%' ORDER BY uuid",
+        )
+      ).map((row) => [row.uuid, Number(row.unread_messages)]),
+    ).toEqual([
+      ['s-unread-1', 2],
+      ['s-unread-2', 1],
+      ['s-unread-3', 0],
+    ]);
   });
 
   async function idOf(table: string, column: string, value: string): Promise<number | string> {

@@ -17,10 +17,12 @@ import {
   type ProviderType,
   type SessionStatus,
 } from '@switchboard/contracts';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { AppException } from '../common/app.exception';
 import { BroadcasterService } from '../realtime/broadcaster.service';
 import { dbDate, dbDateOrNull } from '../database/db-date';
+import { retryLostRaces } from '../database/lost-race';
+import { TransactionRunner } from '../database/transaction-runner';
 import { bodyOf, stringOrNull, toMessageView, type ChatMessageRow } from './message-view';
 import { Chat } from '../messaging/chat.entity';
 import { parseChatMetadata } from '../messaging/chat-metadata';
@@ -79,6 +81,8 @@ interface ChatRow extends ChatMessageRow {
 
 const CONVERSATION_LIMIT = 30;
 const MESSAGE_LIMIT = 50;
+/** Mark-read runs again when it deadlocks with an arriving message. */
+const MARK_READ_ATTEMPTS = 4;
 
 /**
  * The inbox: conversations (one contact on one number, a `contact_sessions` row) newest activity
@@ -90,6 +94,7 @@ const MESSAGE_LIMIT = 50;
 export class ConversationsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly transactions: TransactionRunner,
     private readonly broadcaster: BroadcasterService,
   ) {}
 
@@ -118,22 +123,14 @@ export class ConversationsService {
     };
   }
 
+  /** Each number's unread total, as the pipeline and mark-read keep it: one row read each. */
   async unreadByNumber(workspaceId: number): Promise<NumberUnreadView[]> {
-    const numbers = await this.activeNumbers(workspaceId);
-    if (numbers.length === 0) return [];
-    const counts = await this.dataSource.query<Array<{ session_id: number | string; n: number }>>(
-      // Read from the (workspace_id, type, is_read, whatsapp_session_id) index alone: no row
-      // lookups, so the cost is the number of unread messages, not of messages.
-      'SELECT whatsapp_session_id AS session_id, COUNT(*) AS n FROM chats ' +
-        "WHERE workspace_id = ? AND type = 'inbound' AND is_read = 0 " +
-        'AND whatsapp_session_id IS NOT NULL GROUP BY whatsapp_session_id',
+    const rows = await this.dataSource.query<Array<{ uuid: string; unread: number | string }>>(
+      'SELECT uuid, unread_messages AS unread FROM whatsapp_sessions ' +
+        'WHERE workspace_id = ? AND deleted_at IS NULL ORDER BY id',
       [workspaceId],
     );
-    const bySession = new Map(counts.map((row) => [Number(row.session_id), Number(row.n)]));
-    return numbers.map((number) => ({
-      session_uuid: number.uuid,
-      unread: bySession.get(number.id) ?? 0,
-    }));
+    return rows.map((row) => ({ session_uuid: row.uuid, unread: Number(row.unread) }));
   }
 
   async messages(
@@ -173,9 +170,8 @@ export class ConversationsService {
   }
 
   /**
-   * Marks the contact's inbound messages read (on one number, or on all) and sets
-   * `contacts.unread_messages` to what is still unread on its numbers. Each step is one atomic
-   * statement, so a message arriving meanwhile is either marked or counted, never lost.
+   * Marks the contact's inbound messages read (on one number, or on all), then tells the
+   * workspace's other inboxes.
    */
   async markRead(
     workspaceId: number,
@@ -186,27 +182,10 @@ export class ConversationsService {
     const number = input.session_uuid
       ? await this.findNumber(workspaceId, input.session_uuid)
       : null;
-    const marking = this.dataSource
-      .createQueryBuilder()
-      .update(Chat)
-      .set({ isRead: true })
-      .where('contact_id = :contactId', { contactId: contact.id })
-      .andWhere("type = 'inbound'")
-      .andWhere('is_read = 0');
-    if (number) marking.andWhere('whatsapp_session_id = :sessionId', { sessionId: number.id });
-    const marked = await marking.execute();
-    await this.dataSource.query(
-      'UPDATE contacts SET unread_messages = (' +
-        "SELECT COUNT(*) FROM chats ch WHERE ch.contact_id = ? AND ch.type = 'inbound' " +
-        'AND ch.is_read = 0 AND ch.whatsapp_session_id IS NOT NULL' +
-        ') WHERE id = ?',
-      [contact.id, contact.id],
+    const result = await retryLostRaces(
+      () => this.transactions.run((manager) => this.markReadIn(manager, contact.id, number?.id)),
+      MARK_READ_ATTEMPTS,
     );
-    const [counted] = await this.dataSource.query<Array<{ n: number | string }>>(
-      'SELECT unread_messages AS n FROM contacts WHERE id = ?',
-      [contact.id],
-    );
-    const result = { marked_read: marked.affected ?? 0, unread_messages: Number(counted?.n ?? 0) };
     if (result.marked_read > 0) {
       // The other agents' inboxes drop the count too.
       await this.broadcaster.broadcast(
@@ -329,6 +308,81 @@ export class ConversationsService {
     );
     const codes = rows.map((row) => countryCallingCode(row.phone_number));
     return [...new Set(codes.filter((code) => code !== null))];
+  }
+
+  /**
+   * One transaction, taking its locks in the inbound pipeline's order (numbers, contact,
+   * messages) so the two never deadlock: per number, its unread messages of the contact are marked
+   * and the number's count drops by exactly what that statement marked; the contact's own count
+   * is recounted. A message arriving meanwhile is either marked and subtracted, or left unread
+   * and counted — never lost, never counted twice.
+   */
+  private async markReadIn(
+    manager: EntityManager,
+    contactId: number,
+    sessionId: number | undefined,
+  ): Promise<MarkConversationReadResult> {
+    const sessionIds =
+      sessionId !== undefined
+        ? [sessionId]
+        : (
+            await manager.query<Array<{ id: number | string }>>(
+              'SELECT DISTINCT whatsapp_session_id AS id FROM chats WHERE contact_id = ? ' +
+                "AND type = 'inbound' AND is_read = 0 AND whatsapp_session_id IS NOT NULL " +
+                'ORDER BY whatsapp_session_id',
+              [contactId],
+            )
+          ).map((row) => Number(row.id));
+    if (!this.isSqlite()) {
+      // SQLite runs one transaction at a time; on MySQL the numbers, then the contact, are locked
+      // before any message, as the pipeline does.
+      if (sessionIds.length > 0) {
+        await manager.query(
+          `SELECT id FROM whatsapp_sessions WHERE id IN (${sessionIds.map(() => '?').join(', ')}) ` +
+            'ORDER BY id FOR UPDATE',
+          sessionIds,
+        );
+      }
+      await manager.query('SELECT id FROM contacts WHERE id = ? FOR UPDATE', [contactId]);
+    }
+    const marking = () =>
+      manager
+        .createQueryBuilder()
+        .update(Chat)
+        .set({ isRead: true })
+        .where('contact_id = :contactId', { contactId })
+        .andWhere("type = 'inbound'")
+        .andWhere('is_read = 0');
+    const markedPerNumber = new Map<number, number>();
+    for (const id of sessionIds) {
+      const marked = await marking().andWhere('whatsapp_session_id = :id', { id }).execute();
+      if (marked.affected) markedPerNumber.set(id, marked.affected);
+    }
+    // Messages from before numbers existed belong to no number's count; "all" reads them too.
+    const numberless =
+      sessionId === undefined
+        ? ((await marking().andWhere('whatsapp_session_id IS NULL').execute()).affected ?? 0)
+        : 0;
+
+    await manager.query(
+      'UPDATE contacts SET unread_messages = (' +
+        "SELECT COUNT(*) FROM chats ch WHERE ch.contact_id = ? AND ch.type = 'inbound' " +
+        'AND ch.is_read = 0 AND ch.whatsapp_session_id IS NOT NULL' +
+        ') WHERE id = ?',
+      [contactId, contactId],
+    );
+    const [counted] = await manager.query<Array<{ n: number | string }>>(
+      'SELECT unread_messages AS n FROM contacts WHERE id = ?',
+      [contactId],
+    );
+    for (const [id, marked] of markedPerNumber) {
+      await manager.query(
+        'UPDATE whatsapp_sessions SET unread_messages = unread_messages - ? WHERE id = ?',
+        [marked, id],
+      );
+    }
+    const markedOnNumbers = [...markedPerNumber.values()].reduce((sum, n) => sum + n, 0);
+    return { marked_read: markedOnNumbers + numberless, unread_messages: Number(counted?.n ?? 0) };
   }
 
   private async conversationViews(

@@ -17,11 +17,11 @@ import {
   type RealtimeMessage,
   type WhatsAppParty,
 } from '@switchboard/contracts';
-import { In, QueryFailedError, type DataSource, type EntityManager } from 'typeorm';
+import { In, type DataSource, type EntityManager } from 'typeorm';
 import { DateUtils } from 'typeorm/util/DateUtils';
 import { TransactionRunner } from '../database/transaction-runner';
 import { insertedId } from '../database/inserted-id';
-import { isUniqueViolation } from '../database/unique-violation';
+import { retryLostRaces } from '../database/lost-race';
 import { Contact } from '../inbox/contact.entity';
 import { toE164 } from '../inbox/phone-number';
 import { BroadcasterService } from '../realtime/broadcaster.service';
@@ -68,7 +68,6 @@ const MAX_CLOCK_SKEW_MS = 5 * 60 * 1000;
 @Injectable()
 export class InboundPipelineService {
   private readonly logger = new Logger('InboundPipeline');
-  /** SQLite has one connection: its message transactions go one at a time. */
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -186,7 +185,8 @@ export class InboundPipelineService {
   /**
    * One transaction for a batch: skip messages already stored (or repeated in the batch), find
    * or create their contacts, insert the chat rows in one statement, upsert each contact's link to
-   * the number and move each contact's unread count and times once for all its messages.
+   * the number and move each contact's unread count and times once for all its messages, and
+   * the number's unread count once for the batch.
    */
   private async storeMany(
     manager: EntityManager,
@@ -211,11 +211,71 @@ export class InboundPipelineService {
       seen.add(wamId);
       fresh.push(item);
     }
+    if (fresh.length > 0) {
+      // First, before any chat row: inserting one takes a shared lock on the number's row (its
+      // foreign key), which an exclusive lock taken later would turn into a deadlock with
+      // another message for the same number. Mark-read locks the numbers first too.
+      const unread = fresh.filter((item) => item.message.direction === 'inbound').length;
+      await manager.query(
+        'UPDATE whatsapp_sessions SET unread_messages = unread_messages + ? WHERE id = ?',
+        [unread, session.id],
+      );
+    }
     const contacts = fresh.length > 0 ? await this.upsertContacts(manager, session, fresh) : [];
     const contactByItem = new Map(fresh.map((item, i) => [item, contacts[i]!]));
     const contactOf = (item: Incoming) => contactByItem.get(item)!;
 
     const now = new Date();
+    // Per contact: its messages' count, time span and unread, applied once.
+    const perContact = new Map<
+      number,
+      { contact: Contact; count: number; unread: number; first: Date; last: Date }
+    >();
+    for (const item of fresh) {
+      const contact = contactOf(item);
+      const entry = perContact.get(contact.id) ?? {
+        contact,
+        count: 0,
+        unread: 0,
+        first: item.createdAt,
+        last: item.createdAt,
+      };
+      entry.count += 1;
+      if (item.message.direction === 'inbound') entry.unread += 1;
+      entry.first = earliest(entry.first, item.createdAt);
+      entry.last = latest(entry.last, item.createdAt);
+      perContact.set(contact.id, entry);
+    }
+    // In id order, so two batches touching the same contacts lock them in the same order.
+    const entries = [...perContact.values()].sort((a, b) => a.contact.id - b.contact.id);
+    if (entries.length > 0) {
+      // One statement for every contact of the batch: unread count and latest message time.
+      // Before the chat rows, whose foreign key would take a shared lock on each contact first.
+      const cases = (value: (entry: (typeof entries)[number]) => unknown, otherwise: string) => ({
+        sql: `CASE id ${entries.map(() => 'WHEN ? THEN ?').join(' ')} ELSE ${otherwise} END`,
+        params: entries.flatMap((entry) => [entry.contact.id, value(entry)]),
+      });
+      const unread = cases((entry) => entry.unread, '0');
+      const lastMessage = cases(
+        (entry) => this.time(latest(entry.contact.lastMessageAt, entry.last)),
+        'last_message_at',
+      );
+      const latestChat = cases(
+        (entry) => this.time(latest(entry.contact.latestChatCreatedAt, entry.last)),
+        'latest_chat_created_at',
+      );
+      await manager.query(
+        `UPDATE contacts SET unread_messages = unread_messages + ${unread.sql}, ` +
+          `last_message_at = ${lastMessage.sql}, latest_chat_created_at = ${latestChat.sql} ` +
+          `WHERE id IN (${entries.map(() => '?').join(', ')})`,
+        [
+          ...unread.params,
+          ...lastMessage.params,
+          ...latestChat.params,
+          ...entries.map((entry) => entry.contact.id),
+        ],
+      );
+    }
     const rows = fresh.map((item) => {
       const { message, identity, createdAt } = item;
       const inbound = message.direction === 'inbound';
@@ -265,56 +325,7 @@ export class InboundPipelineService {
       for (const row of rows) row.id = ids.get(row.wamId!)!;
     }
 
-    // Per contact: its messages' count, time span and unread, applied once.
-    const perContact = new Map<
-      number,
-      { contact: Contact; count: number; unread: number; first: Date; last: Date }
-    >();
-    for (const item of fresh) {
-      const contact = contactOf(item);
-      const entry = perContact.get(contact.id) ?? {
-        contact,
-        count: 0,
-        unread: 0,
-        first: item.createdAt,
-        last: item.createdAt,
-      };
-      entry.count += 1;
-      if (item.message.direction === 'inbound') entry.unread += 1;
-      entry.first = earliest(entry.first, item.createdAt);
-      entry.last = latest(entry.last, item.createdAt);
-      perContact.set(contact.id, entry);
-    }
-    // In id order, so two batches touching the same contacts lock them in the same order.
-    const entries = [...perContact.values()].sort((a, b) => a.contact.id - b.contact.id);
     await this.upsertContactSessions(manager, session.id, entries, now);
-    if (entries.length > 0) {
-      // One statement for every contact of the batch: unread count and latest message time.
-      const cases = (value: (entry: (typeof entries)[number]) => unknown, otherwise: string) => ({
-        sql: `CASE id ${entries.map(() => 'WHEN ? THEN ?').join(' ')} ELSE ${otherwise} END`,
-        params: entries.flatMap((entry) => [entry.contact.id, value(entry)]),
-      });
-      const unread = cases((entry) => entry.unread, '0');
-      const lastMessage = cases(
-        (entry) => this.time(latest(entry.contact.lastMessageAt, entry.last)),
-        'last_message_at',
-      );
-      const latestChat = cases(
-        (entry) => this.time(latest(entry.contact.latestChatCreatedAt, entry.last)),
-        'latest_chat_created_at',
-      );
-      await manager.query(
-        `UPDATE contacts SET unread_messages = unread_messages + ${unread.sql}, ` +
-          `last_message_at = ${lastMessage.sql}, latest_chat_created_at = ${latestChat.sql} ` +
-          `WHERE id IN (${entries.map(() => '?').join(', ')})`,
-        [
-          ...unread.params,
-          ...lastMessage.params,
-          ...latestChat.params,
-          ...entries.map((entry) => entry.contact.id),
-        ],
-      );
-    }
     if (entries.length > 0) {
       const counted = await manager.getRepository(Contact).find({
         where: { id: In(entries.map((entry) => entry.contact.id)) },
@@ -573,15 +584,10 @@ export class InboundPipelineService {
       .execute();
   }
 
-  private async retrying<T>(work: () => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        return await work();
-      } catch (error) {
-        if (attempt >= MAX_ATTEMPTS || !isLostRace(error)) throw error;
-        this.logger.debug(`message transaction lost a race, attempt ${attempt + 1}`);
-      }
-    }
+  private retrying<T>(work: () => Promise<T>): Promise<T> {
+    return retryLostRaces(work, MAX_ATTEMPTS, (attempt) =>
+      this.logger.debug(`message transaction lost a race, attempt ${attempt}`),
+    );
   }
 }
 
@@ -662,13 +668,4 @@ function earliest(current: Date | null, candidate: Date): Date {
   return current && new Date(current).getTime() < candidate.getTime()
     ? new Date(current)
     : candidate;
-}
-
-const LOST_RACE_CODES = new Set(['ER_LOCK_DEADLOCK', 'SQLITE_BUSY']);
-
-function isLostRace(error: unknown): boolean {
-  if (isUniqueViolation(error)) return true;
-  if (!(error instanceof QueryFailedError)) return false;
-  const code = (error.driverError as { code?: unknown } | undefined)?.code;
-  return typeof code === 'string' && LOST_RACE_CODES.has(code);
 }

@@ -3,7 +3,12 @@ import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import { jsonColumn } from '../database/json-column';
 import { SoftDeletableEntity } from '../database/soft-deletable.entity';
 
-/** One linked number: a WhatsApp Web session run by an engine, or a Meta Cloud API number. */
+/**
+ * One linked number: a WhatsApp Web session run by an engine, or a Meta Cloud API number.
+ * Its `unread_messages` column is left unmapped on purpose: only single SQL increments (the
+ * inbound pipeline) and decrements (mark-read) touch it, so a `save()` of a row loaded earlier can
+ * never write back a stale count.
+ */
 @Entity('whatsapp_sessions')
 export class WhatsappSession extends SoftDeletableEntity {
   @PrimaryGeneratedColumn()
