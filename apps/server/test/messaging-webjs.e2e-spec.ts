@@ -7,6 +7,9 @@ import {
   type MessageStatusUpdatedPayload,
 } from '@switchboard/contracts';
 import { waitFor } from '@switchboard/testing';
+import { TransactionRunner } from '../src/database/transaction-runner';
+import { InboundPipelineService } from '../src/messaging/inbound-pipeline.service';
+import { fromEngineMessage } from '../src/messaging/webjs-message.mapper';
 import { EchoGateway } from '../src/realtime/echo.gateway';
 import type { WhatsappSession } from '../src/sessions/whatsapp-session.entity';
 import {
@@ -378,6 +381,78 @@ describe('messaging: WhatsApp Web events through the inbound pipeline', () => {
     );
     expect(row).toMatchObject({ processed_at: null });
     expect(row!.last_error).toContain('message.from');
+  });
+
+  it('stores messages arriving together through two numbers in one shared transaction, each once, counts exact', async () => {
+    const sessionA2 = await createWebjsSession(t, world.workspaceA, {
+      phoneNumber: '+6282200000002',
+    });
+    const pipeline = t.app.get(InboundPipelineService);
+    const transactions = jest.spyOn(t.app.get(TransactionRunner), 'run');
+    const ref = (session: WhatsappSession) => ({
+      id: session.id,
+      uuid: session.uuid,
+      workspaceId: session.workspaceId,
+      providerType: session.providerType,
+    });
+    const inbound = (digits: string, body: string) =>
+      fromEngineMessage(customerMessage(phoneParty(digits), { body }), 'customer');
+    const twice = inbound('6281277700001', 'Halo dari nomor satu');
+    const deliveries: Array<[WhatsappSession, ReturnType<typeof inbound>[]]> = [
+      [sessionA, [twice]],
+      [sessionA, [inbound('6281277700001', 'Masih buka?'), twice]],
+      [sessionA2, [inbound('6281277700001', 'Ini ke nomor dua')]],
+      [sessionA2, [inbound('6281277700002', 'Minta katalog')]],
+      [sessionA, [twice]],
+    ];
+    const unreadBefore = await rows<{ id: number; unread_messages: number }>(
+      t,
+      'SELECT id, unread_messages FROM whatsapp_sessions WHERE id IN (?, ?) ORDER BY id',
+      [sessionA.id, sessionA2.id],
+      ['id', 'unread_messages'],
+    );
+    try {
+      const outcomes = await Promise.all(
+        deliveries.map(([session, messages]) => pipeline.ingestMany(ref(session), messages)),
+      );
+      // The first went alone; the four that arrived while it ran shared the next transaction.
+      expect(transactions).toHaveBeenCalledTimes(2);
+      expect(outcomes.map((delivery) => delivery.map((o) => o.outcome))).toEqual([
+        ['stored'],
+        ['stored', 'duplicate'],
+        ['stored'],
+        ['stored'],
+        ['duplicate'],
+      ]);
+    } finally {
+      transactions.mockRestore();
+    }
+    expect(await count(t, 'chats', 'wam_id = ?', [twice.provider_message_id])).toBe(1);
+    const first = await contactByPhone(world.workspaceA, '+6281277700001');
+    expect(first?.unread_messages).toBe(3);
+    expect(
+      await rows(
+        t,
+        'SELECT whatsapp_session_id AS session, total_messages FROM contact_sessions ' +
+          'WHERE contact_id = ? ORDER BY whatsapp_session_id',
+        [first!.id],
+        ['session', 'total_messages'],
+      ),
+    ).toEqual([
+      { session: sessionA.id, total_messages: 2 },
+      { session: sessionA2.id, total_messages: 1 },
+    ]);
+    expect(
+      await rows(
+        t,
+        'SELECT id, unread_messages FROM whatsapp_sessions WHERE id IN (?, ?) ORDER BY id',
+        [sessionA.id, sessionA2.id],
+        ['id', 'unread_messages'],
+      ),
+    ).toEqual(
+      // Two new customer messages on each number.
+      unreadBefore.map((row) => ({ id: row.id, unread_messages: row.unread_messages + 2 })),
+    );
   });
 
   it("keeps each workspace's messages, contacts and events to itself", async () => {

@@ -19,6 +19,7 @@ import {
 } from '@switchboard/contracts';
 import { In, type DataSource, type EntityManager } from 'typeorm';
 import { DateUtils } from 'typeorm/util/DateUtils';
+import { GroupCommit } from '../common/group-commit';
 import { TransactionRunner } from '../database/transaction-runner';
 import { insertedId } from '../database/inserted-id';
 import { retryLostRaces } from '../database/lost-race';
@@ -45,9 +46,28 @@ export type ContactIdentity =
 interface Incoming {
   /** Its place in the delivery. */
   index: number;
+  /** The number it came through. */
+  session: SessionRef;
   message: NormalizedMessage;
   identity: ContactIdentity;
   createdAt: Date;
+}
+
+/** A stored chat's id, found by its number and provider message id. */
+interface StoredChatId {
+  id: number;
+  contactId: number;
+  sessionId: number;
+  wamId: string;
+}
+
+/** How a batch moves one contact's link to one number. */
+interface ContactLinkChange {
+  contactId: number;
+  sessionId: number;
+  count: number;
+  first: Date;
+  last: Date;
 }
 
 type Stored =
@@ -56,6 +76,8 @@ type Stored =
 
 /** Transactions that lost a race (a unique key taken meanwhile, a deadlock) are run again. */
 const MAX_ATTEMPTS = 4;
+/** Messages one transaction takes at most when deliveries wait for each other. */
+const GROUP_COMMIT_MAX_MESSAGES = 500;
 /** Provider clocks ahead of ours by more than this are not trusted for a message's time. */
 const MAX_CLOCK_SKEW_MS = 5 * 60 * 1000;
 
@@ -68,6 +90,11 @@ const MAX_CLOCK_SKEW_MS = 5 * 60 * 1000;
 @Injectable()
 export class InboundPipelineService {
   private readonly logger = new Logger('InboundPipeline');
+
+  private readonly commits = new GroupCommit<Incoming, Stored>(
+    (deliveries) => this.storeDeliveries(deliveries),
+    GROUP_COMMIT_MAX_MESSAGES,
+  );
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -82,8 +109,9 @@ export class InboundPipelineService {
 
   /**
    * Stores the messages of one delivery through one number in one transaction (a few statements
-   * for the whole batch, not per message); outcomes in the order given. The agents hear of each
-   * stored message after commit, in that order.
+   * for the whole batch, not per message); outcomes in the order given. Deliveries to the same
+   * workspace that arrive while its previous transaction runs share the next one (group commit).
+   * The agents hear of each stored message after commit, in that order.
    */
   async ingestMany(
     session: SessionRef,
@@ -97,12 +125,10 @@ export class InboundPipelineService {
         outcomes[index] = { outcome: 'ignored', reason: `${message.conversation.kind} chat` };
         continue;
       }
-      batch.push({ index, message, identity, createdAt: messageTime(message.timestamp) });
+      batch.push({ index, session, message, identity, createdAt: messageTime(message.timestamp) });
     }
     if (batch.length === 0) return outcomes;
-    const stored = await this.retrying(() =>
-      this.transactions.run((manager) => this.storeMany(manager, session, batch)),
-    );
+    const stored = await this.commits.submit(String(session.workspaceId), batch);
     for (const [i, item] of batch.entries()) {
       const result = stored[i]!;
       if (result.outcome !== 'stored') {
@@ -117,6 +143,20 @@ export class InboundPipelineService {
       };
     }
     return outcomes;
+  }
+
+  /** One transaction for every waiting delivery of a workspace; each delivery's results apart. */
+  private storeDeliveries(deliveries: Incoming[][]): Promise<Stored[][]> {
+    return this.retrying(() =>
+      this.transactions.run(async (manager) => {
+        const stored = await this.storeMany(manager, deliveries.flat());
+        let offset = 0;
+        return deliveries.map((delivery) => {
+          offset += delivery.length;
+          return stored.slice(offset - delivery.length, offset);
+        });
+      }),
+    );
   }
 
   /** Moves a message's status forward; false when unknown or not a step forward. */
@@ -183,101 +223,104 @@ export class InboundPipelineService {
   }
 
   /**
-   * One transaction for a batch: skip messages already stored (or repeated in the batch), find
-   * or create their contacts, insert the chat rows in one statement, upsert each contact's link to
-   * the number and move each contact's unread count and times once for all its messages, and
-   * the number's unread count once for the batch.
+   * One transaction for a batch of one workspace's messages, through any of its numbers: skip
+   * messages already stored (or repeated in the batch), find or create their contacts, insert the
+   * chat rows in one statement, upsert each contact's link to each number, and move the unread
+   * counts and times of each contact and each number once for all their messages.
    */
-  private async storeMany(
-    manager: EntityManager,
-    session: SessionRef,
-    batch: Incoming[],
-  ): Promise<Stored[]> {
+  private async storeMany(manager: EntityManager, batch: Incoming[]): Promise<Stored[]> {
     const chats = manager.getRepository(Chat);
-    const wamIds = [...new Set(batch.map((item) => item.message.provider_message_id))];
+    const keyOf = (sessionId: number, wamId: string) => `${sessionId}:${wamId}`;
+    const itemKey = (item: Incoming) => keyOf(item.session.id, item.message.provider_message_id);
     const existing = new Map(
-      (
-        await chats.find({
-          where: { whatsappSessionId: session.id, wamId: In(wamIds) },
-          select: { id: true, contactId: true, wamId: true },
-        })
-      ).map((chat) => [chat.wamId!, chat]),
+      (await this.findChatIds(manager, batch)).map((row) => [keyOf(row.sessionId, row.wamId), row]),
     );
     const fresh: Incoming[] = [];
     const seen = new Set<string>();
     for (const item of batch) {
-      const wamId = item.message.provider_message_id;
-      if (existing.has(wamId) || seen.has(wamId)) continue;
-      seen.add(wamId);
+      const key = itemKey(item);
+      if (existing.has(key) || seen.has(key)) continue;
+      seen.add(key);
       fresh.push(item);
     }
-    if (fresh.length > 0) {
-      // First, before any chat row: inserting one takes a shared lock on the number's row (its
-      // foreign key), which an exclusive lock taken later would turn into a deadlock with
-      // another message for the same number. Mark-read locks the numbers first too.
-      const unread = fresh.filter((item) => item.message.direction === 'inbound').length;
+    if (fresh.length === 0) return this.outcomes(batch, existing, [], new Map());
+
+    // First, before any chat row: inserting one takes a shared lock on its number's row (the
+    // foreign key), which an exclusive lock taken later would turn into a deadlock with another
+    // transaction for the same number. Mark-read locks the numbers first too, in id order.
+    const unreadPerNumber = new Map<number, number>();
+    for (const item of fresh) {
+      if (item.message.direction !== 'inbound') continue;
+      unreadPerNumber.set(item.session.id, (unreadPerNumber.get(item.session.id) ?? 0) + 1);
+    }
+    const numbers = [...unreadPerNumber].sort(([a], [b]) => a - b);
+    if (numbers.length > 0) {
       await manager.query(
-        'UPDATE whatsapp_sessions SET unread_messages = unread_messages + ? WHERE id = ?',
-        [unread, session.id],
+        'UPDATE whatsapp_sessions SET unread_messages = unread_messages + CASE id ' +
+          `${numbers.map(() => 'WHEN ? THEN ?').join(' ')} ELSE 0 END ` +
+          `WHERE id IN (${numbers.map(() => '?').join(', ')})`,
+        [...numbers.flat(), ...numbers.map(([id]) => id)],
       );
     }
-    const contacts = fresh.length > 0 ? await this.upsertContacts(manager, session, fresh) : [];
+    const contacts = await this.upsertContacts(manager, fresh[0]!.session.workspaceId, fresh);
     const contactByItem = new Map(fresh.map((item, i) => [item, contacts[i]!]));
     const contactOf = (item: Incoming) => contactByItem.get(item)!;
 
     const now = new Date();
-    // Per contact: its messages' count, time span and unread, applied once.
-    const perContact = new Map<
-      number,
-      { contact: Contact; count: number; unread: number; first: Date; last: Date }
-    >();
+    // Per contact: its unread messages and latest time, applied once. Per contact and number:
+    // the link's message count and time span.
+    const perContact = new Map<number, { contact: Contact; unread: number; last: Date }>();
+    const perLink = new Map<string, ContactLinkChange>();
     for (const item of fresh) {
       const contact = contactOf(item);
-      const entry = perContact.get(contact.id) ?? {
-        contact,
+      const entry = perContact.get(contact.id) ?? { contact, unread: 0, last: item.createdAt };
+      if (item.message.direction === 'inbound') entry.unread += 1;
+      entry.last = latest(entry.last, item.createdAt);
+      perContact.set(contact.id, entry);
+      const linkKey = `${contact.id}:${item.session.id}`;
+      const link = perLink.get(linkKey) ?? {
+        contactId: contact.id,
+        sessionId: item.session.id,
         count: 0,
-        unread: 0,
         first: item.createdAt,
         last: item.createdAt,
       };
-      entry.count += 1;
-      if (item.message.direction === 'inbound') entry.unread += 1;
-      entry.first = earliest(entry.first, item.createdAt);
-      entry.last = latest(entry.last, item.createdAt);
-      perContact.set(contact.id, entry);
+      link.count += 1;
+      link.first = earliest(link.first, item.createdAt);
+      link.last = latest(link.last, item.createdAt);
+      perLink.set(linkKey, link);
     }
     // In id order, so two batches touching the same contacts lock them in the same order.
     const entries = [...perContact.values()].sort((a, b) => a.contact.id - b.contact.id);
-    if (entries.length > 0) {
-      // One statement for every contact of the batch: unread count and latest message time.
-      // Before the chat rows, whose foreign key would take a shared lock on each contact first.
-      const cases = (value: (entry: (typeof entries)[number]) => unknown, otherwise: string) => ({
-        sql: `CASE id ${entries.map(() => 'WHEN ? THEN ?').join(' ')} ELSE ${otherwise} END`,
-        params: entries.flatMap((entry) => [entry.contact.id, value(entry)]),
-      });
-      const unread = cases((entry) => entry.unread, '0');
-      const lastMessage = cases(
-        (entry) => this.time(latest(entry.contact.lastMessageAt, entry.last)),
-        'last_message_at',
-      );
-      const latestChat = cases(
-        (entry) => this.time(latest(entry.contact.latestChatCreatedAt, entry.last)),
-        'latest_chat_created_at',
-      );
-      await manager.query(
-        `UPDATE contacts SET unread_messages = unread_messages + ${unread.sql}, ` +
-          `last_message_at = ${lastMessage.sql}, latest_chat_created_at = ${latestChat.sql} ` +
-          `WHERE id IN (${entries.map(() => '?').join(', ')})`,
-        [
-          ...unread.params,
-          ...lastMessage.params,
-          ...latestChat.params,
-          ...entries.map((entry) => entry.contact.id),
-        ],
-      );
-    }
+    // One statement for every contact of the batch: unread count and latest message time. Before
+    // the chat rows, whose foreign key would take a shared lock on each contact first.
+    const cases = (value: (entry: (typeof entries)[number]) => unknown, otherwise: string) => ({
+      sql: `CASE id ${entries.map(() => 'WHEN ? THEN ?').join(' ')} ELSE ${otherwise} END`,
+      params: entries.flatMap((entry) => [entry.contact.id, value(entry)]),
+    });
+    const unread = cases((entry) => entry.unread, '0');
+    const lastMessage = cases(
+      (entry) => this.time(latest(entry.contact.lastMessageAt, entry.last)),
+      'last_message_at',
+    );
+    const latestChat = cases(
+      (entry) => this.time(latest(entry.contact.latestChatCreatedAt, entry.last)),
+      'latest_chat_created_at',
+    );
+    await manager.query(
+      `UPDATE contacts SET unread_messages = unread_messages + ${unread.sql}, ` +
+        `last_message_at = ${lastMessage.sql}, latest_chat_created_at = ${latestChat.sql} ` +
+        `WHERE id IN (${entries.map(() => '?').join(', ')})`,
+      [
+        ...unread.params,
+        ...lastMessage.params,
+        ...latestChat.params,
+        ...entries.map((entry) => entry.contact.id),
+      ],
+    );
+
     const rows = fresh.map((item) => {
-      const { message, identity, createdAt } = item;
+      const { message, identity, createdAt, session } = item;
       const inbound = message.direction === 'inbound';
       return chats.create({
         uuid: randomUUID(),
@@ -301,61 +344,105 @@ export class InboundPipelineService {
         deletedAt: null,
       });
     });
+    const result = await chats
+      .createQueryBuilder()
+      .insert()
+      .values(rows)
+      .updateEntity(false)
+      .execute();
     if (rows.length === 1) {
       // One row: the driver's insert id is its id (no re-read of the defaults either).
-      const result = await chats
-        .createQueryBuilder()
-        .insert()
-        .values(rows)
-        .updateEntity(false)
-        .execute();
       rows[0]!.id = insertedId(result);
-    } else if (rows.length > 1) {
-      await chats.createQueryBuilder().insert().values(rows).updateEntity(false).execute();
+    } else {
       // Read the ids back by the unique key: a multi-row INSERT reports only its first id, and
       // concurrent inserts may interleave the rest.
       const ids = new Map(
-        (
-          await chats.find({
-            where: { whatsappSessionId: session.id, wamId: In(rows.map((row) => row.wamId!)) },
-            select: { id: true, wamId: true },
-          })
-        ).map((chat) => [chat.wamId!, Number(chat.id)]),
+        (await this.findChatIds(manager, fresh)).map((row) => [
+          keyOf(row.sessionId, row.wamId),
+          row.id,
+        ]),
       );
-      for (const row of rows) row.id = ids.get(row.wamId!)!;
+      fresh.forEach((item, i) => (rows[i]!.id = ids.get(itemKey(item))!));
     }
 
-    await this.upsertContactSessions(manager, session.id, entries, now);
-    if (entries.length > 0) {
-      const counted = await manager.getRepository(Contact).find({
-        where: { id: In(entries.map((entry) => entry.contact.id)) },
-        select: { id: true, unreadMessages: true },
-      });
-      for (const row of counted) {
-        const entry = perContact.get(Number(row.id));
-        if (entry) entry.contact.unreadMessages = Number(row.unreadMessages);
-      }
+    await this.upsertContactSessions(
+      manager,
+      [...perLink.values()].sort((a, b) => a.contactId - b.contactId || a.sessionId - b.sessionId),
+      now,
+    );
+    const counted = await manager.getRepository(Contact).find({
+      where: { id: In(entries.map((entry) => entry.contact.id)) },
+      select: { id: true, unreadMessages: true },
+    });
+    for (const row of counted) {
+      const entry = perContact.get(Number(row.id));
+      if (entry) entry.contact.unreadMessages = Number(row.unreadMessages);
     }
+    return this.outcomes(
+      batch,
+      existing,
+      fresh,
+      new Map(fresh.map((item, i) => [item, { chat: rows[i]!, contact: contactOf(item) }])),
+    );
+  }
 
+  /** Each message's outcome, in batch order: stored, or a duplicate of the row that has its id. */
+  private outcomes(
+    batch: Incoming[],
+    existing: Map<string, StoredChatId>,
+    fresh: Incoming[],
+    stored: Map<Incoming, { chat: Chat; contact: Contact }>,
+  ): Stored[] {
+    const freshSet = new Set(fresh);
     const firstOf = new Map<string, Chat>();
     return batch.map((item): Stored => {
-      const wamId = item.message.provider_message_id;
-      const before = existing.get(wamId);
+      const key = `${item.session.id}:${item.message.provider_message_id}`;
+      const before = existing.get(key);
       if (before) {
-        return {
-          outcome: 'duplicate',
-          chat_id: Number(before.id),
-          contact_id: Number(before.contactId),
-        };
+        return { outcome: 'duplicate', chat_id: before.id, contact_id: before.contactId };
       }
-      const index = fresh.indexOf(item);
-      if (index === -1) {
-        const first = firstOf.get(wamId)!;
+      if (!freshSet.has(item)) {
+        const first = firstOf.get(key)!;
         return { outcome: 'duplicate', chat_id: first.id, contact_id: Number(first.contactId) };
       }
-      firstOf.set(wamId, rows[index]!);
-      return { outcome: 'stored', chat: rows[index]!, contact: contactOf(item) };
+      const { chat, contact } = stored.get(item)!;
+      firstOf.set(key, chat);
+      return { outcome: 'stored', chat, contact };
     });
+  }
+
+  /** The stored chats among the items' (number, provider message id) pairs: one query. */
+  private async findChatIds(manager: EntityManager, items: Incoming[]): Promise<StoredChatId[]> {
+    const wamIdsPerNumber = new Map<number, Set<string>>();
+    for (const item of items) {
+      const ids = wamIdsPerNumber.get(item.session.id) ?? new Set<string>();
+      ids.add(item.message.provider_message_id);
+      wamIdsPerNumber.set(item.session.id, ids);
+    }
+    const groups = [...wamIdsPerNumber];
+    const rows = await manager.query<
+      Array<{
+        id: number | string;
+        contact_id: number | string;
+        session_id: number | string;
+        wam_id: string;
+      }>
+    >(
+      'SELECT id, contact_id, whatsapp_session_id AS session_id, wam_id FROM chats WHERE ' +
+        groups
+          .map(
+            ([, ids]) =>
+              `(whatsapp_session_id = ? AND wam_id IN (${[...ids].map(() => '?').join(', ')}))`,
+          )
+          .join(' OR '),
+      groups.flatMap(([sessionId, ids]) => [sessionId, ...ids]),
+    );
+    return rows.map((row) => ({
+      id: Number(row.id),
+      contactId: Number(row.contact_id),
+      sessionId: Number(row.session_id),
+      wamId: row.wam_id,
+    }));
   }
 
   /**
@@ -365,11 +452,10 @@ export class InboundPipelineService {
    */
   private async upsertContacts(
     manager: EntityManager,
-    session: SessionRef,
+    workspaceId: number,
     items: Incoming[],
   ): Promise<Contact[]> {
     const contacts = manager.getRepository(Contact);
-    const workspaceId = session.workspaceId;
     const keyOf = (identity: ContactIdentity) =>
       identity.phone === null ? `id:${identity.whatsappId}` : `phone:${identity.phone}`;
     const load = async () => {
@@ -469,30 +555,28 @@ export class InboundPipelineService {
   }
 
   /**
-   * Each contact's link to the number, created with its first messages or moved on: one upsert
+   * Each contact's link to each number, created with its first messages or moved on: one upsert
    * on the unique (contact_id, whatsapp_session_id) for the whole batch.
    */
   private async upsertContactSessions(
     manager: EntityManager,
-    sessionId: number,
-    entries: Array<{ contact: Contact; count: number; first: Date; last: Date }>,
+    links: ContactLinkChange[],
     now: Date,
   ): Promise<void> {
-    if (entries.length === 0) return;
     const updatedAt = this.time(now);
-    const params = entries.flatMap((entry) => [
-      entry.contact.id,
-      sessionId,
-      this.time(entry.first),
-      this.time(entry.last),
-      entry.count,
+    const params = links.flatMap((link) => [
+      link.contactId,
+      link.sessionId,
+      this.time(link.first),
+      this.time(link.last),
+      link.count,
       updatedAt,
       updatedAt,
     ]);
     const insert =
       'INSERT INTO contact_sessions (contact_id, whatsapp_session_id, first_interaction_at, ' +
       'last_interaction_at, total_messages, created_at, updated_at) VALUES ' +
-      entries.map(() => '(?, ?, ?, ?, ?, ?, ?)').join(', ');
+      links.map(() => '(?, ?, ?, ?, ?, ?, ?)').join(', ');
     if (this.isSqlite()) {
       await manager.query(
         `${insert} ON CONFLICT (contact_id, whatsapp_session_id) DO UPDATE SET ` +
