@@ -30,9 +30,12 @@ export class ProcessCpuSampler {
   private timer: NodeJS.Timeout | null = null;
   private nodeStart: NodeJS.CpuUsage | null = null;
 
+  /** `only`: count these processes alone; by default every one below this process. */
+  constructor(private readonly only: number[] | null = null) {}
+
   start(): void {
     this.nodeStart = process.cpuUsage();
-    for (const pid of descendantsOf(process.pid)) {
+    for (const pid of this.only ?? descendantsOf(process.pid)) {
       const ticks = cpuTicks(pid);
       if (ticks !== null) this.first.set(pid, ticks);
     }
@@ -60,7 +63,7 @@ export class ProcessCpuSampler {
   }
 
   private sample(): void {
-    for (const pid of descendantsOf(process.pid)) {
+    for (const pid of this.only ?? descendantsOf(process.pid)) {
       const ticks = cpuTicks(pid);
       if (ticks === null) continue;
       // A process forked by the zygote or the browser shows its parent's command line until
