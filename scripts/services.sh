@@ -37,8 +37,20 @@ case "$cmd" in
     echo "export TEST_REDIS_URL=redis://127.0.0.1:$redis_port"
     ;;
   stop)
-    [ -f "$dir/run/redis.pid" ] && kill "$(cat "$dir/run/redis.pid")" 2>/dev/null || true
-    [ -f "$dir/run/mysqld.pid" ] && kill "$(cat "$dir/run/mysqld.pid")" 2>/dev/null || true
+    pids=""
+    for pidfile in "$dir/run/redis.pid" "$dir/run/mysqld.pid"; do
+      if [ -f "$pidfile" ]; then
+        pid=$(cat "$pidfile")
+        kill "$pid" 2>/dev/null && pids="$pids $pid"
+      fi
+    done
+    # Wait (up to 30 s) until they have exited, so the caller can remove DIR right after.
+    for _ in $(seq 1 300); do
+      alive=""
+      for pid in $pids; do kill -0 "$pid" 2>/dev/null && alive=1; done
+      [ -z "$alive" ] && break
+      sleep 0.1
+    done
     ;;
   *) echo "usage: $0 start|stop DIR" >&2; exit 2 ;;
 esac
