@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { waitFor } from '@switchboard/testing';
-import { processTreePssBytes } from './process-tree-memory';
+import { processTable, processTreePssBytes } from './process-tree-memory';
 
 describe('processTreePssBytes', () => {
   it('counts a process and its children, more than the process alone', async () => {
@@ -28,5 +28,12 @@ describe('processTreePssBytes', () => {
 
   it('answers null for a process that does not exist', async () => {
     expect(await processTreePssBytes(2 ** 22 + 12345)).toBeNull();
+  });
+
+  it('reads a process table it is given, to share one read among many trees', async () => {
+    const table = await processTable();
+    expect(await processTreePssBytes(process.pid, table)).toBeGreaterThan(0);
+    // Not in the table given (a process started after it was read): not counted this time.
+    expect(await processTreePssBytes(process.pid, new Map())).toBeNull();
   });
 });

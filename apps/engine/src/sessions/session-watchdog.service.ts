@@ -8,7 +8,8 @@ import type { RecoveryReason } from '@switchboard/contracts';
 import type { Logger } from 'pino';
 import type { EngineConfig } from '../engine-config';
 import { ENGINE_CONFIG, ENGINE_LOGGER } from '../engine.tokens';
-import { processTreePssBytes } from '../process/process-tree-memory';
+import type { ProcessEntry } from '../process/proc-table';
+import { processTable, processTreePssBytes } from '../process/process-tree-memory';
 import { SessionHostService } from './session-host.service';
 import type { WhatsAppSession } from './whatsapp-session';
 
@@ -45,8 +46,12 @@ export class SessionWatchdogService implements OnApplicationBootstrap, BeforeApp
 
   /** One round over every connected session (the timer runs one per interval). */
   checkNow(): Promise<void> {
+    // One read of the process table for the whole round: read per session, it cost 50 sessions
+    // × every process on the machine (~500 with 50 Chromiums) file reads, seconds of CPU.
+    let table: Promise<Map<number, ProcessEntry>> | null = null;
+    const processes = () => (table ??= processTable());
     this.round ??= this.host
-      .checkHealth((session) => this.judge(session))
+      .checkHealth((session) => this.judge(session, processes))
       .catch((error: unknown) => this.logger.error({ err: error }, 'watchdog round failed'))
       .finally(() => {
         this.round = null;
@@ -56,13 +61,15 @@ export class SessionWatchdogService implements OnApplicationBootstrap, BeforeApp
 
   private async judge(
     session: WhatsAppSession,
+    processes: () => Promise<Map<number, ProcessEntry>>,
   ): Promise<{ reason: RecoveryReason; detail: string } | null> {
     const probe = await session.probe(this.config.watchdogTimeoutMs);
     if (!probe.alive) return { reason: 'unresponsive', detail: probe.detail };
     const limit = this.config.sessionMemoryLimitMb;
     const pid = session.browserPid();
     if (limit > 0 && pid !== null) {
-      const pss = await processTreePssBytes(pid);
+      // A browser started after the table was read is not in it (null): checked next round.
+      const pss = await processTreePssBytes(pid, await processes());
       if (pss !== null && pss > limit * MIB)
         return { reason: 'memory_limit', detail: `${Math.round(pss / MIB)} MiB > ${limit} MiB` };
     }
