@@ -228,7 +228,10 @@ describe('tenancy and roles', () => {
     const ownerOfB = (await t.http().get('/api/members').set(as(tokens.ownerB)).expect(200))
       .body as MemberView[];
     const admin = ownerOfB.find((m) => m.email === ADMIN_EMAIL)!;
+    await t.http().get('/api/members').set(as(adminToken, workspaceB)).expect(200);
     await t.http().delete(`/api/members/${admin.uuid}`).set(as(tokens.ownerB)).expect(204);
+    // A removed member no longer reaches the workspace, as if it did not exist.
+    await t.http().get('/api/members').set(as(adminToken, workspaceB)).expect(404);
     const res = await t
       .http()
       .patch(`/api/members/${memberB.uuid}`)

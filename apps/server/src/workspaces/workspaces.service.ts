@@ -33,12 +33,24 @@ export class WorkspacesService {
   }
 
   /** The caller's role in a workspace, or null when they are not an active member. */
+  /**
+   * The caller's role in a live workspace, asked on every workspace-scoped request: one statement
+   * (a `findOne` with the relation would take two, ids first, then rows).
+   */
   async roleOf(userId: number, workspaceId: number): Promise<WorkspaceRole | null> {
-    const row = await this.teams.findOne({
-      where: { userId, workspaceId, status: 'active' },
-      relations: { workspace: true },
-    });
-    return row?.workspace ? row.role : null;
+    const row = await this.teams
+      .createQueryBuilder('team')
+      .innerJoin(
+        Workspace,
+        'workspace',
+        'workspace.id = team.workspaceId AND workspace.deletedAt IS NULL',
+      )
+      .select('team.role', 'role')
+      .where('team.userId = :userId', { userId })
+      .andWhere('team.workspaceId = :workspaceId', { workspaceId })
+      .andWhere("team.status = 'active'")
+      .getRawOne<{ role: WorkspaceRole }>();
+    return row?.role ?? null;
   }
 
   async get(workspaceId: number): Promise<WorkspaceView> {
