@@ -1,4 +1,5 @@
 import { SESSION_COOKIE } from '@switchboard/contracts';
+import { DataSource } from 'typeorm';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, startTestApp, type TestApp } from './test-app';
 
 describe('login, sessions and first run', () => {
@@ -89,5 +90,29 @@ describe('login, sessions and first run', () => {
     const current = (await t.http().get('/api/workspaces/current').set(auth).expect(200)).body;
     expect(current.name).toBe('Second');
     await t.http().put('/api/auth/workspace').set(auth).send({ workspace_id: 999999 }).expect(404);
+  });
+
+  it('stops honouring the logins of a user who is suspended or deleted', async () => {
+    const login = await t
+      .http()
+      .post('/api/auth/login')
+      .send({ email: ADMIN_EMAIL, password: ADMIN_PASSWORD })
+      .expect(200);
+    const auth = { authorization: `Bearer ${login.body.token}` };
+    const users = t.app.get(DataSource);
+    const setUser = (sql: string) =>
+      users.query(`UPDATE users SET ${sql} WHERE email = ?`, [ADMIN_EMAIL]);
+    await t.http().get('/api/auth/me').set(auth).expect(200);
+    try {
+      await setUser('status = 0');
+      await t.http().get('/api/auth/me').set(auth).expect(401);
+      await setUser('status = 1');
+      await t.http().get('/api/auth/me').set(auth).expect(200);
+      await setUser("deleted_at = '2026-01-01 00:00:00'");
+      await t.http().get('/api/auth/me').set(auth).expect(401);
+    } finally {
+      await setUser('status = 1, deleted_at = NULL');
+    }
+    await t.http().get('/api/auth/me').set(auth).expect(200);
   });
 });

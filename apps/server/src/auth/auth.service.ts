@@ -8,7 +8,7 @@ import {
   type UpdateProfileRequest,
   type UserLocale,
 } from '@switchboard/contracts';
-import { IsNull, Repository } from 'typeorm';
+import { Repository } from 'typeorm';
 import { AppException } from '../common/app.exception';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
@@ -16,6 +16,7 @@ import {
   COORDINATION_STORE,
   type CoordinationStore,
 } from '../drivers/coordination/coordination-store.port';
+import { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
 import { WorkspacesService } from '../workspaces/workspaces.service';
 import { AuthSession } from './auth-session.entity';
@@ -77,12 +78,17 @@ export class AuthService {
 
   /** The login behind a token, or null when it is unknown, expired or revoked. */
   async resolve(token: string): Promise<AuthContext | null> {
-    const session = await this.sessions.findOne({
-      where: { tokenHash: hashSessionToken(token), revokedAt: IsNull() },
-    });
-    if (!session || new Date(session.expiresAt).getTime() <= Date.now()) return null;
-    const user = await this.users.findById(session.userId);
-    if (!user || user.status !== 1) return null;
+    // Asked on every request: the login and its (not deleted) user in one statement.
+    const found: (AuthSession & { user?: User }) | null = await this.sessions
+      .createQueryBuilder('session')
+      .innerJoinAndMapOne('session.user', User, 'user', 'user.id = session.userId')
+      .where('session.tokenHash = :hash', { hash: hashSessionToken(token) })
+      .andWhere('session.revokedAt IS NULL')
+      .getOne();
+    const user = found?.user;
+    if (!found || !user || new Date(found.expiresAt).getTime() <= Date.now()) return null;
+    if (user.status !== 1) return null;
+    const session: AuthSession = found;
     if (
       !session.lastUsedAt ||
       Date.now() - new Date(session.lastUsedAt).getTime() > TOUCH_INTERVAL_MS
