@@ -10,6 +10,13 @@ describe('login, sessions and first run', () => {
   });
   afterAll(() => t.close());
 
+  const loginAsAdmin = () =>
+    t
+      .http()
+      .post('/api/auth/login')
+      .send({ email: ADMIN_EMAIL, password: ADMIN_PASSWORD })
+      .expect(200);
+
   it('created the first platform admin and their workspace on the empty database', async () => {
     const res = await t
       .http()
@@ -69,11 +76,7 @@ describe('login, sessions and first run', () => {
   });
 
   it('switches the current workspace only to one the user belongs to', async () => {
-    const login = await t
-      .http()
-      .post('/api/auth/login')
-      .send({ email: ADMIN_EMAIL, password: ADMIN_PASSWORD })
-      .expect(200);
+    const login = await loginAsAdmin();
     const auth = { authorization: `Bearer ${login.body.token}` };
     const second = (
       await t.http().post('/api/workspaces').set(auth).send({ name: 'Second' }).expect(201)
@@ -93,11 +96,7 @@ describe('login, sessions and first run', () => {
   });
 
   it('stops honouring the logins of a user who is suspended or deleted', async () => {
-    const login = await t
-      .http()
-      .post('/api/auth/login')
-      .send({ email: ADMIN_EMAIL, password: ADMIN_PASSWORD })
-      .expect(200);
+    const login = await loginAsAdmin();
     const auth = { authorization: `Bearer ${login.body.token}` };
     const users = t.app.get(DataSource);
     const setUser = (sql: string) =>

@@ -265,15 +265,7 @@ describe('migrations on an empty database', () => {
 
   it('gives chats and contacts the inbox columns, with their defaults and keys', async () => {
     await runPendingMigrations(dataSource);
-    await dataSource.query(
-      "INSERT INTO users (first_name, email) VALUES ('Ivy', 'ivy@example.test')",
-    );
-    const userId = await idOf('users', 'email', 'ivy@example.test');
-    await dataSource.query(
-      "INSERT INTO workspaces (uuid, identifier, created_by) VALUES ('ws-inbox', 'ws-inbox', ?)",
-      [userId],
-    );
-    const workspace = await idOf('workspaces', 'uuid', 'ws-inbox');
+    const workspace = await seedWorkspace('Ivy', 'ws-inbox');
     await dataSource.query(
       "INSERT INTO contacts (uuid, workspace_id, phone) VALUES ('c-inbox', ?, '+15550000009')",
       [workspace],
@@ -330,15 +322,7 @@ describe('migrations on an empty database', () => {
 
   it("counts each number's unread customer messages when it adds the count", async () => {
     await runPendingMigrations(dataSource);
-    await dataSource.query(
-      "INSERT INTO users (first_name, email) VALUES ('Una', 'una@example.test')",
-    );
-    const userId = await idOf('users', 'email', 'una@example.test');
-    await dataSource.query(
-      "INSERT INTO workspaces (uuid, identifier, created_by) VALUES ('ws-unread', 'ws-unread', ?)",
-      [userId],
-    );
-    const workspace = await idOf('workspaces', 'uuid', 'ws-unread');
+    const workspace = await seedWorkspace('Una', 'ws-unread');
     await dataSource.query(
       'INSERT INTO whatsapp_sessions (uuid, workspace_id, session_id) VALUES ' +
         "('s-unread-1', ?, 'unread_1'), ('s-unread-2', ?, 'unread_2'), ('s-unread-3', ?, 'unread_3')",
@@ -383,6 +367,21 @@ describe('migrations on an empty database', () => {
       ['s-unread-3', 0],
     ]);
   });
+
+  /** A user and a workspace they created (both named by `uuid`); the workspace's id. */
+  async function seedWorkspace(firstName: string, uuid: string): Promise<number | string> {
+    const email = `${uuid}@example.test`;
+    await dataSource.query('INSERT INTO users (first_name, email) VALUES (?, ?)', [
+      firstName,
+      email,
+    ]);
+    const userId = await idOf('users', 'email', email);
+    await dataSource.query(
+      'INSERT INTO workspaces (uuid, identifier, created_by) VALUES (?, ?, ?)',
+      [uuid, uuid, userId],
+    );
+    return idOf('workspaces', 'uuid', uuid);
+  }
 
   async function idOf(table: string, column: string, value: string): Promise<number | string> {
     const rows = await dataSource.query<Array<{ id: number | string }>>(
