@@ -82,6 +82,24 @@ describe('GroupCommit', () => {
     await expect(after).resolves.toEqual(['ok:z']);
   });
 
+  it('runs up to maxRunning flushes of a key at once; later callers wait for the first to end', async () => {
+    const { calls, call, flush } = controlledFlush();
+    const commits = new GroupCommit(flush, 100, 2);
+    const first = commits.submit('ws-1', ['a']);
+    const second = commits.submit('ws-1', ['b']);
+    const third = commits.submit('ws-1', ['c']);
+    const fourth = commits.submit('ws-1', ['d']);
+    expect(calls.map((c) => c.callers)).toEqual([[['a']], [['b']]]);
+    (await call(1)).finish();
+    await expect(second).resolves.toEqual(['ok:b']);
+    expect((await call(2)).callers).toEqual([['c'], ['d']]);
+    (await call(0)).finish();
+    (await call(2)).finish();
+    await expect(first).resolves.toEqual(['ok:a']);
+    await expect(Promise.all([third, fourth])).resolves.toEqual([['ok:c'], ['ok:d']]);
+    expect(calls).toHaveLength(3);
+  });
+
   it('flushes different keys side by side', () => {
     const { calls, flush } = controlledFlush();
     const commits = new GroupCommit(flush, 100);

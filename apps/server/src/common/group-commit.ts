@@ -5,38 +5,40 @@ interface Waiting<T, R> {
 }
 
 /**
- * Group commit: work submitted under a key while that key's previous flush is still running
- * waits, then goes into the next flush together with everything else that waited — one
- * transaction for many callers, so the busier it gets, the less each caller costs. A flush of
- * several callers that fails is run again caller by caller, so one caller's bad input fails only
- * that caller.
+ * Group commit: work submitted under a key while that key's flushes are all busy waits, then goes
+ * into the next flush together with everything else that waited — one transaction for many
+ * callers, so the busier it gets, the less each caller costs. A flush of several callers that
+ * fails is run again caller by caller, so one caller's bad input fails only that caller.
  */
 export class GroupCommit<T, R> {
-  private readonly waiting = new Map<string, Array<Waiting<T, R>>>();
+  private readonly keys = new Map<string, { waiting: Array<Waiting<T, R>>; running: number }>();
 
   /**
    * @param flush stores every caller's items at once and answers each caller's results, in order
    * @param maxItems how many items one flush takes at most (a single caller's are never split)
+   * @param maxRunning how many flushes of one key may run at the same time
    */
   constructor(
     private readonly flush: (callers: T[][]) => Promise<R[][]>,
     private readonly maxItems: number,
+    private readonly maxRunning = 1,
   ) {}
 
   submit(key: string, items: T[]): Promise<R[]> {
     return new Promise<R[]>((resolve, reject) => {
-      const queue = this.waiting.get(key);
-      if (queue) {
-        queue.push({ items, resolve, reject });
-        return;
-      }
-      this.waiting.set(key, [{ items, resolve, reject }]);
-      void this.drain(key);
+      const state = this.keys.get(key) ?? { waiting: [], running: 0 };
+      this.keys.set(key, state);
+      state.waiting.push({ items, resolve, reject });
+      if (state.running < this.maxRunning) void this.drain(key, state);
     });
   }
 
-  private async drain(key: string): Promise<void> {
-    const queue = this.waiting.get(key)!;
+  private async drain(
+    key: string,
+    state: { waiting: Array<Waiting<T, R>>; running: number },
+  ): Promise<void> {
+    state.running += 1;
+    const queue = state.waiting;
     while (queue.length > 0) {
       const taken = [queue.shift()!];
       let count = taken[0]!.items.length;
@@ -46,7 +48,8 @@ export class GroupCommit<T, R> {
       }
       await this.run(taken);
     }
-    this.waiting.delete(key);
+    state.running -= 1;
+    if (state.running === 0) this.keys.delete(key);
   }
 
   private async run(taken: Array<Waiting<T, R>>): Promise<void> {

@@ -78,6 +78,11 @@ type Stored =
 const MAX_ATTEMPTS = 4;
 /** Messages one transaction takes at most when deliveries wait for each other. */
 const GROUP_COMMIT_MAX_MESSAGES = 500;
+/**
+ * Transactions of one workspace at the same time: two keep the database busy while this process
+ * prepares the next batch (one alone ingested 10 % slower); more only wait on the same rows.
+ */
+const GROUP_COMMIT_RUNNING = 2;
 /** Provider clocks ahead of ours by more than this are not trusted for a message's time. */
 const MAX_CLOCK_SKEW_MS = 5 * 60 * 1000;
 
@@ -94,6 +99,7 @@ export class InboundPipelineService {
   private readonly commits = new GroupCommit<Incoming, Stored>(
     (deliveries) => this.storeDeliveries(deliveries),
     GROUP_COMMIT_MAX_MESSAGES,
+    GROUP_COMMIT_RUNNING,
   );
 
   constructor(
@@ -110,7 +116,7 @@ export class InboundPipelineService {
   /**
    * Stores the messages of one delivery through one number in one transaction (a few statements
    * for the whole batch, not per message); outcomes in the order given. Deliveries to the same
-   * workspace that arrive while its previous transaction runs share the next one (group commit).
+   * workspace that arrive while its transactions run share the next one (group commit).
    * The agents hear of each stored message after commit, in that order.
    */
   async ingestMany(
