@@ -3,14 +3,14 @@
 // signed Meta webhooks: time to interactive of the inbox with 500 conversations and a 200-message
 // thread, and the time from a Meta webhook sent to its message painted in the open thread.
 import 'reflect-metadata';
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { FakeMetaGraphApi } from '../libs/testing/src/fake-meta-graph/fake-meta-graph';
-import type { AdminServerMessage } from './admin-server';
+import { startAppServer } from './app-server-process';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** The built SPA: apps/admin/dist, or BENCH_ADMIN_DIST (e.g. a build of another checkout). */
@@ -65,28 +65,18 @@ function firstLoadAssets(): Asset[] {
   });
 }
 
-function startServer(
+async function startServer(
   dataDir: string,
   metaOrigin: string,
 ): Promise<{ url: string; adminEmail: string; server: ChildProcess }> {
-  const server = fork(join(__dirname, 'admin-server.js'), [], {
-    env: {
-      ...process.env,
-      ADMIN_BENCH_DATABASE_URL: `sqlite:${join(dataDir, 'switchboard.sqlite')}`,
-      ADMIN_BENCH_ADMIN_PASSWORD: PASSWORD,
-      ADMIN_BENCH_META_GRAPH_URL: metaOrigin,
-      ADMIN_BENCH_DIST_DIR: DIST,
-    },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  const started = await startAppServer({
+    DATABASE_URL: `sqlite:${join(dataDir, 'switchboard.sqlite')}`,
+    ENCRYPTION_KEY: 'b'.repeat(64),
+    ADMIN_PASSWORD: PASSWORD,
+    META_GRAPH_URL: metaOrigin,
+    ADMIN_DIST_DIR: DIST,
   });
-  return new Promise((resolvePromise, reject) => {
-    server.once('exit', (code) => reject(new Error(`the server exited with ${code}`)));
-    server.on('message', (message: AdminServerMessage) => {
-      if (message.type === 'ready')
-        resolvePromise({ url: message.url, adminEmail: message.adminEmail, server });
-      else reject(new Error(message.message));
-    });
-  });
+  return { url: started.url, adminEmail: started.adminEmail, server: started.process };
 }
 
 async function api<T>(

@@ -1,4 +1,3 @@
-import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { Agent, request as httpRequest } from 'node:http';
 import {
@@ -14,8 +13,8 @@ import { DataSource } from 'typeorm';
 import { buildDataSourceOptions } from '../apps/server/src/database/data-source-options';
 import { parseDatabaseUrl } from '../apps/server/src/database/database-url';
 import { FakeMetaGraphApi } from '../libs/testing/src/fake-meta-graph/fake-meta-graph';
+import { startAppServer } from './app-server-process';
 import { benchContactName, benchContactPhone, seedInbox, type InboxSeed } from './inbox-seed';
-import type { InboxServerMessage } from './inbox-server';
 import { LatencyHistogram } from './latency-histogram';
 import { measure, round, type Summary } from './stats';
 
@@ -92,42 +91,23 @@ const importEsm = new Function('specifier', 'return import(specifier)') as (
 export async function benchInbox(options: InboxBenchOptions): Promise<InboxBenchResult> {
   const databaseUrl = await createBenchDatabase(options.databaseUrl);
   const encryptionKey = randomBytes(32);
-  const server = fork(require.resolve('./inbox-server'), [], {
-    env: {
-      ...process.env,
-      INBOX_BENCH_DATABASE_URL: databaseUrl.url,
-      INBOX_BENCH_REDIS_URL: options.redisUrl,
-      INBOX_BENCH_ENCRYPTION_KEY: encryptionKey.toString('hex'),
-      INBOX_BENCH_ADMIN_PASSWORD: PASSWORD,
-    },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  const server = await startAppServer({
+    DATABASE_URL: databaseUrl.url,
+    REDIS_URL: options.redisUrl,
+    ENCRYPTION_KEY: encryptionKey.toString('hex'),
+    ADMIN_PASSWORD: PASSWORD,
+    BODY_LIMIT_BYTES: String(8 * 1_048_576),
+  }).catch(async (error: unknown) => {
+    if (!options.keep) await databaseUrl.drop();
+    throw error;
   });
   const dataSource = new DataSource(buildDataSourceOptions(parseDatabaseUrl(databaseUrl.url)));
   try {
-    const ready = await new Promise<Extract<InboxServerMessage, { type: 'ready' }>>(
-      (resolve, reject) => {
-        server.once('message', (message: InboxServerMessage) =>
-          message.type === 'ready'
-            ? resolve(message)
-            : reject(new Error(message.type === 'error' ? message.message : 'no ready message')),
-        );
-        server.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
-      },
-    );
-    const base = ready.url;
-    const serverCpu = () =>
-      new Promise<number>((resolve) => {
-        const listener = (message: InboxServerMessage) => {
-          if (message.type !== 'cpu') return;
-          server.off('message', listener);
-          resolve(message.ms);
-        };
-        server.on('message', listener);
-        server.send({ type: 'cpu' });
-      });
+    const base = server.url;
+    const serverCpu = () => server.cpuMs();
     const login = await fetchJson<{ token: string; current_workspace_id: number }>(
       `${base}/api/auth/login`,
-      { method: 'POST', body: JSON.stringify({ email: ready.adminEmail, password: PASSWORD }) },
+      { method: 'POST', body: JSON.stringify({ email: server.adminEmail, password: PASSWORD }) },
     );
     const workspaceId = login.current_workspace_id;
     await dataSource.initialize();
@@ -252,7 +232,7 @@ export async function benchInbox(options: InboxBenchOptions): Promise<InboxBench
     return { seed, queries, ingest, latency };
   } finally {
     agent.destroy();
-    server.kill('SIGTERM');
+    server.process.kill('SIGTERM');
     if (dataSource.isInitialized) await dataSource.destroy();
     if (!options.keep) await databaseUrl.drop();
   }
