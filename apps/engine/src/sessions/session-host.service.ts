@@ -315,13 +315,7 @@ export class SessionHostService implements OnApplicationBootstrap, OnApplication
   /** Saves the login now, and once more when Chromium has surely written all of it. */
   private saveAfterLinking(session: WhatsAppSession): void {
     void this.custody.saveLogin(session.sessionId);
-    if (this.config.authSettleMs <= 0) return;
-    const timer = setTimeout(() => {
-      this.settleTimers.delete(timer);
-      if (session.currentStatus === 'connected') void this.custody.saveLogin(session.sessionId);
-    }, this.config.authSettleMs);
-    timer.unref();
-    this.settleTimers.add(timer);
+    if (this.config.authSettleMs > 0) this.saveWhenSettled(session);
   }
 
   /**
@@ -331,14 +325,18 @@ export class SessionHostService implements OnApplicationBootstrap, OnApplication
    */
   private saveAfterRestore(session: WhatsAppSession): void {
     void this.startGate.whenIdle().then(() => {
-      if (this.closing) return;
-      const timer = setTimeout(() => {
-        this.settleTimers.delete(timer);
-        if (session.currentStatus === 'connected') void this.custody.saveLogin(session.sessionId);
-      }, this.config.authSettleMs);
-      timer.unref();
-      this.settleTimers.add(timer);
+      if (!this.closing) this.saveWhenSettled(session);
     });
+  }
+
+  /** Saves the login once Chromium has had `authSettleMs` to write it, if still connected then. */
+  private saveWhenSettled(session: WhatsAppSession): void {
+    const timer = setTimeout(() => {
+      this.settleTimers.delete(timer);
+      if (session.currentStatus === 'connected') void this.custody.saveLogin(session.sessionId);
+    }, this.config.authSettleMs);
+    timer.unref();
+    this.settleTimers.add(timer);
   }
 
   private async takeForRestart(sessionId: string): Promise<void> {
